@@ -1,0 +1,171 @@
+package dev.aegis.model;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The contract between a trained model and everything that serves it, stored as
+ * {@code model-card.json} next to the SavedModel. See {@code docs/model-contract.md}.
+ *
+ * @param name        model name (the {@code models/{name}/} folder in object storage)
+ * @param version     model version (the {@code {version}/} folder)
+ * @param labels      class labels, index = output position of the probabilities
+ * @param input       shape and value range of one preprocessed image
+ * @param signatures  SavedModel signature keys for prediction and the input loss gradient
+ * @param training    training settings (free-form, for humans and reproducibility)
+ * @param dataset     dataset description and fingerprint
+ * @param metrics     measured metrics (name to value)
+ * @param detector    feature-squeezing detector settings calibrated for this model, or null
+ * @param created     when the model was exported
+ */
+public record ModelCard(
+        String name,
+        String version,
+        List<String> labels,
+        Input input,
+        Signatures signatures,
+        Map<String, Object> training,
+        Dataset dataset,
+        Map<String, Double> metrics,
+        Detector detector,
+        Instant created) {
+
+    public static final String FILE_NAME = "model-card.json";
+
+    /** Tensor names inside the signatures; fixed by the contract so any exporter can follow it. */
+    public static final String INPUT_IMAGE = "image";
+    public static final String INPUT_LABEL = "label";
+    public static final String OUTPUT_PROBABILITIES = "probabilities";
+    public static final String OUTPUT_LOGITS = "logits";
+    public static final String OUTPUT_LOSS = "loss";
+    public static final String OUTPUT_GRADIENT = "gradient";
+
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build();
+
+    public ModelCard {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(input, "input");
+        labels = List.copyOf(Objects.requireNonNull(labels, "labels"));
+        if (labels.size() < 2) {
+            throw new IllegalArgumentException("a model card needs at least two labels");
+        }
+        if (labels.stream().distinct().count() != labels.size()) {
+            throw new IllegalArgumentException("labels must be unique: " + labels);
+        }
+        signatures = signatures == null ? Signatures.DEFAULT : signatures;
+        training = training == null ? Map.of() : new LinkedHashMap<>(training);
+        metrics = metrics == null ? Map.of() : new LinkedHashMap<>(metrics);
+    }
+
+    /** Shape (NHWC without the batch) and value range the model expects. */
+    public record Input(int height, int width, int channels, double valueMin, double valueMax) {
+        public Input {
+            if (height < 1 || width < 1 || height > 4096 || width > 4096) {
+                throw new IllegalArgumentException("input size out of range: " + height + "x" + width);
+            }
+            if (channels != 1 && channels != 3) {
+                throw new IllegalArgumentException("channels must be 1 or 3, was " + channels);
+            }
+            if (!(valueMax > valueMin) || !Double.isFinite(valueMin) || !Double.isFinite(valueMax)) {
+                throw new IllegalArgumentException("invalid value range [" + valueMin + ", " + valueMax + "]");
+            }
+        }
+
+        /** Number of floats of one image. */
+        public int size() {
+            return height * width * channels;
+        }
+    }
+
+    /** Signature keys inside the SavedModel. */
+    public record Signatures(String predict, String lossGradient) {
+        public static final Signatures DEFAULT = new Signatures("serving_default", "loss_gradient");
+
+        public Signatures {
+            Objects.requireNonNull(predict, "predict");
+            Objects.requireNonNull(lossGradient, "lossGradient");
+        }
+    }
+
+    /** What the model was trained on. */
+    public record Dataset(String name, String fingerprint, Map<String, Integer> counts, String description) {
+    }
+
+    /**
+     * Feature-squeezing detector settings: squeeze by bit depth and by a median filter; flag when
+     * the L1 distance between predictions exceeds {@code threshold} (calibrated at {@code targetFpr}).
+     */
+    public record Detector(int bitDepth, int medianSize, double threshold, double targetFpr) {
+        public Detector {
+            if (bitDepth < 1 || bitDepth > 8) {
+                throw new IllegalArgumentException("bitDepth must be in 1..8");
+            }
+            if (medianSize < 1 || medianSize > 5) {
+                throw new IllegalArgumentException("medianSize must be in 1..5");
+            }
+        }
+    }
+
+    public int labelIndex(String label) {
+        return labels.indexOf(label);
+    }
+
+    public ModelCard withMetrics(Map<String, Double> more) {
+        Map<String, Double> m = new LinkedHashMap<>(metrics);
+        m.putAll(more);
+        return new ModelCard(name, version, labels, input, signatures, training, dataset, m, detector, created);
+    }
+
+    public ModelCard withDetector(Detector d) {
+        return new ModelCard(name, version, labels, input, signatures, training, dataset, metrics, d, created);
+    }
+
+    public String toJson() {
+        return JSON.writeValueAsString(this);
+    }
+
+    public static ModelCard fromJson(String json) {
+        try {
+            return JSON.readValue(json, ModelCard.class);
+        } catch (JacksonException | IllegalArgumentException | NullPointerException e) {
+            throw new InvalidModelException("invalid model card: " + e.getMessage(), e);
+        }
+    }
+
+    public static ModelCard read(Path modelDir) {
+        Path file = modelDir.resolve(FILE_NAME);
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidModelException("no " + FILE_NAME + " in " + modelDir);
+        }
+        try {
+            return fromJson(Files.readString(file));
+        } catch (IOException e) {
+            throw new InvalidModelException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void write(Path modelDir) {
+        try {
+            Files.createDirectories(modelDir);
+            Files.writeString(modelDir.resolve(FILE_NAME), toJson());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package dev.aegis.model.train;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+
+import dev.aegis.model.ModelCard;
+
+/** The layers of a network: built once (variables), applied twice (inference and training branches). */
+abstract class Net {
+
+    abstract Operand<TFloat32> apply(TrainableNetwork.Layers l, Operand<TFloat32> x, boolean training);
+
+    private static List<Long> ones() {
+        return List.of(1L, 1L, 1L, 1L);
+    }
+
+    static Operand<TFloat32> conv(Ops tf, Operand<TFloat32> x, Variable<TFloat32> w, Variable<TFloat32> b, int stride) {
+        return tf.nn.biasAdd(tf.nn.conv2d(x, w, List.of(1L, (long) stride, (long) stride, 1L), "SAME"), b);
+    }
+
+    static Operand<TFloat32> dense(Ops tf, Operand<TFloat32> x, Variable<TFloat32> w, Variable<TFloat32> b) {
+        return tf.nn.biasAdd(tf.linalg.matMul(x, w), b);
+    }
+
+    static Operand<TFloat32> maxPool(TrainableNetwork.Layers l, Operand<TFloat32> x) {
+        return l.tf.nn.maxPool(x, l.ints(1, 2, 2, 1), l.ints(1, 2, 2, 1), "SAME");
+    }
+
+    static Operand<TFloat32> swish(Ops tf, Operand<TFloat32> x) {
+        return tf.math.mul(x, tf.math.sigmoid(x));
+    }
+
+    /** conv3x3-ReLU-maxpool stages (32, 64, 128, 128 filters) until the map is <= 8x8, dense 128, dropout. */
+    static Net compactCnn(TrainableNetwork.Layers l, ModelCard.Input in, int k) {
+        int[] filters = {32, 64, 128, 128, 128};
+        List<Variable<TFloat32>[]> convs = new ArrayList<>();
+        int h = in.height();
+        int w = in.width();
+        int c = in.channels();
+        int stage = 0;
+        do {
+            int f = filters[Math.min(stage, filters.length - 1)];
+            @SuppressWarnings("unchecked")
+            Variable<TFloat32>[] pair = new Variable[] {
+                    l.kernel("conv" + stage + "_w", Shape.of(3, 3, c, f), 9L * c, 9L * f),
+                    l.bias("conv" + stage + "_b", f, 0f)};
+            convs.add(pair);
+            c = f;
+            h = (h + 1) / 2;
+            w = (w + 1) / 2;
+            stage++;
+        } while (Math.max(h, w) > 8 && stage < 6);
+        long flat = (long) h * w * c;
+        Variable<TFloat32> d1w = l.kernel("dense_w", Shape.of(flat, 128), flat, 128);
+        Variable<TFloat32> d1b = l.bias("dense_b", 128, 0f);
+        Variable<TFloat32> d2w = l.kernel("out_w", Shape.of(128, k), 128, k);
+        Variable<TFloat32> d2b = l.bias("out_b", k, 0f);
+        double rate = l.config.dropout();
+        return new Net() {
+            @Override
+            Operand<TFloat32> apply(TrainableNetwork.Layers l, Operand<TFloat32> x, boolean training) {
+                Ops tf = l.tf;
+                // centre the inputs: [0,1] -> [-0.5,0.5] speeds up the first epochs
+                Operand<TFloat32> y = tf.math.sub(x, tf.constant(0.5f));
+                for (Variable<TFloat32>[] cv : convs) {
+                    y = maxPool(l, tf.nn.relu(conv(tf, y, cv[0], cv[1], 1)));
+                }
+                y = tf.reshape(y, tf.constant(new long[] {-1, flat}));
+                y = tf.nn.relu(dense(tf, y, d1w, d1b));
+                if (training) {
+                    y = l.dropout(y, rate, 0);
+                }
+                return dense(tf, y, d2w, d2b);
+            }
+        };
+    }
+
+    /**
+     * EfficientNet-B0-style: stem conv stride 2 + swish; MBConv blocks (expand 1x1, depthwise 3x3,
+     * squeeze-excitation 0.25, project 1x1, identity skip when shapes match); head 1x1 conv, global
+     * average pooling, dropout, dense.
+     */
+    static Net efficientNet(TrainableNetwork.Layers l, ModelCard.Input in, int k) {
+        Ops tf = l.tf;
+        int stem = 16;
+        Variable<TFloat32> stemW = l.kernel("stem_w", Shape.of(3, 3, in.channels(), stem), 9L * in.channels(), 9L * stem);
+        Variable<TFloat32> stemB = l.bias("stem_b", stem, 0f);
+        // (expansion, output channels, stride) per stage: B0's stages at width 0.5, one block each
+        int[][] stages = {{1, 8, 1}, {6, 12, 2}, {6, 20, 2}, {6, 40, 2}, {6, 56, 1}, {6, 96, 2}, {6, 160, 1}};
+        List<Block> blocks = new ArrayList<>();
+        int c = stem;
+        int size = (Math.min(in.height(), in.width()) + 1) / 2;
+        for (int s = 0; s < stages.length; s++) {
+            int stride = stages[s][2];
+            if (stride == 2 && size <= 2) {
+                stride = 1;
+            }
+            size = stride == 2 ? (size + 1) / 2 : size;
+            blocks.add(new Block(l, "mb" + s, c, stages[s][0], stages[s][1], stride));
+            c = stages[s][1];
+        }
+        int head = 320;
+        Variable<TFloat32> headW = l.kernel("head_w", Shape.of(1, 1, c, head), c, head);
+        Variable<TFloat32> headB = l.bias("head_b", head, 0f);
+        Variable<TFloat32> outW = l.kernel("out_w", Shape.of(head, k), head, k);
+        Variable<TFloat32> outB = l.bias("out_b", k, 0f);
+        double rate = l.config.dropout();
+        return new Net() {
+            @Override
+            Operand<TFloat32> apply(TrainableNetwork.Layers l, Operand<TFloat32> x, boolean training) {
+                Operand<TFloat32> y = tf.math.sub(x, tf.constant(0.5f));
+                y = swish(tf, conv(tf, y, stemW, stemB, 2));
+                for (Block b : blocks) {
+                    y = b.apply(tf, y);
+                }
+                y = swish(tf, conv(tf, y, headW, headB, 1));
+                y = tf.math.mean(y, tf.constant(new int[] {1, 2}));
+                if (training) {
+                    y = l.dropout(y, rate, 1);
+                }
+                return dense(tf, y, outW, outB);
+            }
+        };
+    }
+
+    /** One MBConv block with squeeze-and-excitation. */
+    static final class Block {
+        final Variable<TFloat32> expandW;
+        final Variable<TFloat32> expandB;
+        final Variable<TFloat32> dwW;
+        final Variable<TFloat32> dwB;
+        final Variable<TFloat32> se1W;
+        final Variable<TFloat32> se1B;
+        final Variable<TFloat32> se2W;
+        final Variable<TFloat32> se2B;
+        final Variable<TFloat32> projW;
+        final Variable<TFloat32> projB;
+        final int stride;
+        final boolean skip;
+
+        Block(TrainableNetwork.Layers l, String name, int cin, int expansion, int cout, int stride) {
+            int mid = cin * expansion;
+            int se = Math.max(1, cin / 4);
+            this.expandW = expansion == 1 ? null : l.kernel(name + "_expand_w", Shape.of(1, 1, cin, mid), cin, mid);
+            this.expandB = expansion == 1 ? null : l.bias(name + "_expand_b", mid, 0f);
+            this.dwW = l.kernel(name + "_dw_w", Shape.of(3, 3, mid, 1), 9, 9);
+            this.dwB = l.bias(name + "_dw_b", mid, 0f);
+            this.se1W = l.kernel(name + "_se1_w", Shape.of(mid, se), mid, se);
+            this.se1B = l.bias(name + "_se1_b", se, 0f);
+            this.se2W = l.kernel(name + "_se2_w", Shape.of(se, mid), se, mid);
+            this.se2B = l.bias(name + "_se2_b", mid, 1f);
+            this.projW = l.kernel(name + "_proj_w", Shape.of(1, 1, mid, cout), mid, cout);
+            this.projB = l.bias(name + "_proj_b", cout, 0f);
+            this.stride = stride;
+            this.skip = stride == 1 && cin == cout;
+        }
+
+        Operand<TFloat32> apply(Ops tf, Operand<TFloat32> x) {
+            Operand<TFloat32> y = x;
+            if (expandW != null) {
+                y = swish(tf, conv(tf, y, expandW, expandB, 1));
+            }
+            y = swish(tf, tf.nn.biasAdd(tf.nn.depthwiseConv2dNative(y, dwW,
+                    List.of(1L, (long) stride, (long) stride, 1L), "SAME"), dwB));
+            Operand<TFloat32> squeezed = tf.math.mean(y, tf.constant(new int[] {1, 2}));
+            Operand<TFloat32> s = swish(tf, dense(tf, squeezed, se1W, se1B));
+            s = tf.math.sigmoid(dense(tf, s, se2W, se2B));
+            Operand<TFloat32> scale = tf.reshape(s, tf.constant(new long[] {-1, 1, 1, projW.shape().get(2)}));
+            y = tf.math.mul(y, scale);
+            y = conv(tf, y, projW, projB, 1);
+            return skip ? tf.math.add(y, x) : y;
+        }
+    }
+}
