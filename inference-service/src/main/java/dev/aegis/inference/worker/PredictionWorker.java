@@ -1,0 +1,246 @@
+package dev.aegis.inference.worker;
+
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Profile;
+import org.springframework.core.log.LogAccessor;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.support.serializer.DeserializationException;
+import org.springframework.kafka.support.serializer.SerializationUtils;
+import org.springframework.stereotype.Component;
+
+import dev.aegis.events.CloudEvent;
+import dev.aegis.events.EventTypes;
+import dev.aegis.events.PredictionCompleted;
+import dev.aegis.events.PredictionRequested;
+import dev.aegis.events.Timings;
+import dev.aegis.events.Topics;
+import dev.aegis.inference.InferenceProperties;
+import dev.aegis.inference.messaging.EventPublisher;
+import dev.aegis.inference.prediction.PredictionDocument;
+import dev.aegis.inference.prediction.PredictionStatus;
+import dev.aegis.model.Prediction;
+import dev.aegis.model.image.ImageDecoder;
+import dev.aegis.model.image.ImageRejectedException;
+import dev.aegis.support.storage.ObjectStorage;
+import dev.aegis.support.storage.StoredObject;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Consumes prediction requests a poll at a time (batch listener), fetches and decodes the
+ * images, hands them to the {@link DynamicBatcher}, and publishes one result per request. The
+ * listener returns, and the container commits the poll's offsets, only after the broker
+ * acknowledged every result: a crash before that redelivers the requests, and the results they
+ * produce again carry the same event ids (derived from the prediction id), so consumers dedupe.
+ * A failure that a retry cannot fix (missing or corrupt image, detector rejection) is a FAILED
+ * result; a failure that might pass (storage or Kafka down) is thrown, retried by the container's
+ * error handler and finally dead-lettered. Records that are not even events go to the DLT at once.
+ */
+@Component
+@Profile("worker")
+class PredictionWorker {
+
+    private static final Logger log = LoggerFactory.getLogger(PredictionWorker.class);
+    private static final LogAccessor LOG_ACCESSOR = new LogAccessor(PredictionWorker.class);
+    private static final Duration RESULT_TIMEOUT = Duration.ofMinutes(2);
+
+    private final ObjectStorage storage;
+    private final DynamicBatcher batcher;
+    private final KafkaTemplate<String, CloudEvent<?>> template;
+    private final DeadLetterPublishingRecoverer deadLetters;
+    private final ReactiveMongoTemplate mongo;
+    private final InferenceProperties properties;
+    private final MeterRegistry meters;
+    private final ImageDecoder decoder;
+
+    PredictionWorker(ObjectStorage storage, DynamicBatcher batcher, KafkaTemplate<String, CloudEvent<?>> template,
+                     DeadLetterPublishingRecoverer deadLetters, ReactiveMongoTemplate mongo,
+                     InferenceProperties properties, MeterRegistry meters) {
+        this.storage = storage;
+        this.batcher = batcher;
+        this.template = template;
+        this.deadLetters = deadLetters;
+        this.mongo = mongo;
+        this.properties = properties;
+        this.meters = meters;
+        this.decoder = new ImageDecoder(properties.maxPixels());
+    }
+
+    /** The result event's id: the same for every redelivery of one request. */
+    static String resultEventId(String predictionId) {
+        return UUID.nameUUIDFromBytes(("aegis.prediction.result:" + predictionId).getBytes(StandardCharsets.UTF_8))
+                .toString();
+    }
+
+    private record Work(CloudEvent<PredictionRequested> event, long pickedUp, long fetchMs,
+                        CompletableFuture<DynamicBatcher.Outcome> outcome, String failure) {
+    }
+
+    @KafkaListener(id = "inference-worker", groupId = "inference-worker", topics = Topics.PREDICTION_REQUESTS,
+            containerFactory = "workerBatchFactory", concurrency = "${aegis.inference.worker-concurrency:2}",
+            properties = "max.poll.records=${aegis.inference.batch.max-size:32}")
+    void onRequests(List<ConsumerRecord<String, CloudEvent<?>>> records) throws Exception {
+        long pickedUp = System.currentTimeMillis();
+        List<CloudEvent<PredictionRequested>> requests = new ArrayList<>();
+        for (ConsumerRecord<String, CloudEvent<?>> record : records) {
+            if (record.value() == null) {
+                DeserializationException poison = SerializationUtils.getExceptionFromHeader(record,
+                        SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, LOG_ACCESSOR);
+                Exception cause = poison != null ? poison
+                        : new IllegalArgumentException("record without a value (tombstone)");
+                log.warn("poison record {}-{}@{} to the dead-letter topic: {}", record.topic(), record.partition(),
+                        record.offset(), cause.getMessage());
+                meters.counter("aegis.inference.errors", "stage", "poison").increment();
+                // same recoverer as the container's DefaultErrorHandler: raw bytes + failure headers
+                deadLetters.accept(record, cause);
+                continue;
+            }
+            if (!(record.value().data() instanceof PredictionRequested)) {
+                meters.counter("aegis.inference.events.ignored", "type", record.value().type()).increment();
+                continue;
+            }
+            @SuppressWarnings("unchecked")
+            CloudEvent<PredictionRequested> request = (CloudEvent<PredictionRequested>) record.value();
+            requests.add(request);
+        }
+        if (requests.isEmpty()) {
+            return;
+        }
+        Map<String, PredictionStatus> states = states(requests);
+        List<Work> work = new ArrayList<>(requests.size());
+        for (CloudEvent<PredictionRequested> request : requests) {
+            PredictionStatus state = states.get(request.data().predictionId());
+            if (state == null || state == PredictionStatus.CANCELLED) {
+                // cancelled batch item, or erased user: nothing to answer
+                meters.counter("aegis.inference.skipped", "reason", state == null ? "unknown" : "cancelled").increment();
+                continue;
+            }
+            work.add(prepare(request, pickedUp));
+        }
+        List<CompletableFuture<?>> sends = new ArrayList<>(work.size());
+        for (Work w : work) {
+            PredictionCompleted result = complete(w);
+            CloudEvent<PredictionCompleted> event = CloudEvent.derived(resultEventId(w.event().data().predictionId()),
+                    EventPublisher.SOURCE, EventTypes.PREDICTION_COMPLETED, w.event().data().predictionId(),
+                    w.event().userid(), w.event().correlationid(), result);
+            sends.add(template.send(Topics.PREDICTION_RESULTS, w.event().data().predictionId(), event));
+            meters.counter("aegis.inference.predictions", "status", result.status().name()).increment();
+        }
+        // offsets are committed when this method returns: only after every result is acknowledged
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(RESULT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** Current states of the requested predictions, in one query. */
+    private Map<String, PredictionStatus> states(List<CloudEvent<PredictionRequested>> requests) {
+        List<String> ids = requests.stream().map(r -> r.data().predictionId()).toList();
+        Query query = Query.query(Criteria.where("_id").in(ids));
+        query.fields().include("_id", "status");
+        Map<String, PredictionStatus> states = new HashMap<>();
+        List<PredictionDocument> docs = mongo.find(query, PredictionDocument.class).collectList()
+                .block(Duration.ofSeconds(30));
+        if (docs != null) {
+            docs.forEach(d -> states.put(d.id(), d.status()));
+        }
+        return states;
+    }
+
+    private Work prepare(CloudEvent<PredictionRequested> request, long pickedUp) {
+        long start = System.nanoTime();
+        StoredObject object = fetch(request.data().imageKey());
+        long fetchMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        if (object == null) {
+            return new Work(request, pickedUp, fetchMs, null, "the image no longer exists");
+        }
+        BufferedImage image;
+        try {
+            image = decoder.decode(object.bytes());
+        } catch (ImageRejectedException e) {
+            return new Work(request, pickedUp, fetchMs, null, "the image cannot be decoded: " + e.getMessage());
+        }
+        return new Work(request, pickedUp, fetchMs, batcher.submit(image), null);
+    }
+
+    /** The stored image, null if it does not exist; storage outages are retried, then thrown. */
+    private StoredObject fetch(String key) {
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= properties.fetchRetries(); attempt++) {
+            try {
+                return storage.get(key).block(Duration.ofSeconds(30));
+            } catch (RuntimeException e) {
+                last = e;
+                meters.counter("aegis.inference.errors", "stage", "fetch").increment();
+                try {
+                    Thread.sleep(200L * attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+        throw last;
+    }
+
+    private PredictionCompleted complete(Work w) throws Exception {
+        PredictionRequested r = w.event().data();
+        long queuedMs = Math.max(0, w.pickedUp() - (w.event().time() == null ? w.pickedUp()
+                : w.event().time().toEpochMilli()));
+        if (w.failure() != null) {
+            meters.counter("aegis.inference.errors", "stage", "input").increment();
+            return failed(r, w.failure(), new Timings(queuedMs, w.fetchMs(), 0, total(w)));
+        }
+        DynamicBatcher.Outcome o;
+        try {
+            o = w.outcome().get(RESULT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            // the model refused this batch; a retry (redelivery) would meet the same model
+            return failed(r, "inference failed: " + e.getCause().getMessage(),
+                    new Timings(queuedMs, w.fetchMs(), 0, total(w)));
+        }
+        Timings timings = new Timings(queuedMs, w.fetchMs(), o.inferenceMs(), total(w));
+        if (o.detector() != null && o.detector().flagged()
+                && properties.detectorPolicy() == InferenceProperties.DetectorPolicy.REJECT) {
+            return new PredictionCompleted(r.predictionId(), r.imageId(), r.imageKey(), r.batchId(), r.fileName(),
+                    PredictionCompleted.Status.FAILED, null, null, null, o.model(), o.detector(), timings,
+                    "rejected: the adversarial-example detector flagged this image (score "
+                            + String.format(java.util.Locale.ROOT, "%.3f", o.detector().score()) + " > "
+                            + String.format(java.util.Locale.ROOT, "%.3f", o.detector().threshold()) + ")");
+        }
+        Prediction p = o.prediction();
+        Map<String, Double> probabilities = new LinkedHashMap<>();
+        for (int i = 0; i < p.labels().size(); i++) {
+            probabilities.put(p.labels().get(i), (double) p.probabilities()[i]);
+        }
+        return new PredictionCompleted(r.predictionId(), r.imageId(), r.imageKey(), r.batchId(), r.fileName(),
+                PredictionCompleted.Status.DONE, p.label(), (double) p.confidence(), probabilities, o.model(),
+                o.detector(), timings, null);
+    }
+
+    private static long total(Work w) {
+        Instant created = w.event().time();
+        return created == null ? 0 : Math.max(0, System.currentTimeMillis() - created.toEpochMilli());
+    }
+
+    private static PredictionCompleted failed(PredictionRequested r, String error, Timings timings) {
+        return new PredictionCompleted(r.predictionId(), r.imageId(), r.imageKey(), r.batchId(), r.fileName(),
+                PredictionCompleted.Status.FAILED, null, null, null, null, null, timings, error);
+    }
+}
