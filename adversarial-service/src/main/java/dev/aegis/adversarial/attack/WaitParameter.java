@@ -1,0 +1,34 @@
+package dev.aegis.adversarial.attack;
+
+import java.time.Duration;
+import java.util.Map;
+
+/** {@code ?wait=} of the long-poll endpoints: seconds ({@code 10}) or with a unit ({@code 10s}, {@code 500ms}). */
+public final class WaitParameter {
+
+    private WaitParameter() {
+    }
+
+    public static Duration parse(String wait) {
+        if (wait == null || wait.isBlank()) {
+            return Duration.ZERO;
+        }
+        String w = wait.trim().toLowerCase();
+        try {
+            Duration d;
+            if (w.endsWith("ms")) {
+                d = Duration.ofMillis(Long.parseLong(w.substring(0, w.length() - 2)));
+            } else if (w.endsWith("s")) {
+                d = Duration.ofMillis(Math.round(Double.parseDouble(w.substring(0, w.length() - 1)) * 1000));
+            } else {
+                d = Duration.ofMillis(Math.round(Double.parseDouble(w) * 1000));
+            }
+            if (d.isNegative()) {
+                throw new NumberFormatException();
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw new InvalidAttackException(Map.of("wait", "must be a duration in seconds, e.g. 10 or 10s"), true);
+        }
+    }
+}
