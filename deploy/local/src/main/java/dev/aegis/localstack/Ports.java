@@ -1,0 +1,48 @@
+package dev.aegis.localstack;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+
+/** Port checks done before a start, so that a taken port fails fast instead of hanging. */
+public final class Ports {
+
+    private Ports() {
+    }
+
+    /**
+     * True when nothing listens on the port. Binds the wildcard address: Keycloak's management
+     * interface binds all interfaces, and a wildcard bind also collides with a 127.0.0.1 listener.
+     */
+    public static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(false);
+            socket.bind(new InetSocketAddress((InetAddress) null, port));
+        } catch (IOException e) {
+            return false;
+        }
+        // a listener bound to 127.0.0.1 only may still let the wildcard bind pass on some systems
+        return !isOpen(port);
+    }
+
+    /** A free ephemeral port; racy by nature, the start path re-checks and reports clearly. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port", e);
+        }
+    }
+
+    /** True when something accepts TCP connections on 127.0.0.1:port. */
+    public static boolean isOpen(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 300);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package dev.aegis.testsupport;
+
+import dev.aegis.localstack.Dist;
+import dev.aegis.localstack.KafkaServer;
+import dev.aegis.localstack.KeycloakServer;
+import dev.aegis.localstack.ManagedProcess;
+import dev.aegis.localstack.MongoServer;
+import dev.aegis.localstack.Ports;
+import dev.aegis.localstack.S3ProxyServer;
+import dev.aegis.localstack.ServerProcess;
+import dev.aegis.localstack.StackPaths;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestInstancePostProcessor;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.stream.Stream;
+
+/**
+ * Starts the real servers asked for by {@link RealServers} once per test JVM, each as its own
+ * process on free ports with state in {@code .aegis/test-runs/<pid>-<id>/}, stops them at JVM exit,
+ * and sets the Spring properties of docs/architecture.md as system properties. The start logic is
+ * the one of {@code ./aegis} (module local-stack).
+ */
+public final class RealServersExtension implements BeforeAllCallback, TestInstancePostProcessor {
+
+    private static final Map<Server, ServerHandle> HANDLES = new EnumMap<>(Server.class);
+    private static StackPaths paths;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        start(requested(context.getRequiredTestClass()));
+    }
+
+    /** Also here: with a PER_CLASS lifecycle Spring may build its context before beforeAll. */
+    @Override
+    public void postProcessTestInstance(Object testInstance, ExtensionContext context) {
+        start(requested(testInstance.getClass()));
+    }
+
+    private static Set<Server> requested(Class<?> testClass) {
+        for (Class<?> c = testClass; c != null; c = c.getEnclosingClass()) {
+            RealServers annotation = c.getAnnotation(RealServers.class);
+            if (annotation != null) {
+                return EnumSet.copyOf(Arrays.asList(annotation.value()));
+            }
+        }
+        return EnumSet.allOf(Server.class);
+    }
+
+    public static KafkaHandle kafka() {
+        return (KafkaHandle) start(EnumSet.of(Server.KAFKA)).get(Server.KAFKA);
+    }
+
+    public static MongoHandle mongo() {
+        return (MongoHandle) start(EnumSet.of(Server.MONGO)).get(Server.MONGO);
+    }
+
+    public static S3Handle s3() {
+        return (S3Handle) start(EnumSet.of(Server.S3)).get(Server.S3);
+    }
+
+    public static KeycloakHandle keycloak() {
+        return (KeycloakHandle) start(EnumSet.of(Server.KEYCLOAK)).get(Server.KEYCLOAK);
+    }
+
+    /** Starts (in parallel) the servers not yet started in this JVM; idempotent. */
+    static synchronized Map<Server, ServerHandle> start(Set<Server> servers) {
+        List<Server> missing = servers.stream().filter(s -> !HANDLES.containsKey(s)).toList();
+        if (missing.isEmpty()) {
+            return HANDLES;
+        }
+        StackPaths p = paths();
+        log("installing server binaries if needed under " + p.dist());
+        new Dist(p.root()).ensureInstalled(RealServersExtension::log);
+        Map<Server, ServerHandle> created = new EnumMap<>(Server.class);
+        for (Server server : missing) {
+            created.put(server, create(server, p));
+        }
+        List<CompletableFuture<Void>> starts = new ArrayList<>();
+        for (ServerHandle handle : created.values()) {
+            starts.add(CompletableFuture.runAsync(() -> {
+                long t0 = System.nanoTime();
+                handle.start();
+                log(handle.server().name() + " healthy after " + (System.nanoTime() - t0) / 1_000_000 + " ms: "
+                        + handle.server().url());
+            }));
+        }
+        try {
+            CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            created.values().forEach(h -> h.server().stop());
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        }
+        HANDLES.putAll(created);
+        created.forEach(RealServersExtension::publish);
+        System.setProperty("aegis.security.audience", "aegis-api");
+        return HANDLES;
+    }
+
+    private static ServerHandle create(Server server, StackPaths p) {
+        return switch (server) {
+            case KAFKA -> new KafkaHandle(new KafkaServer(p, Ports.freePort(), Ports.freePort(), false));
+            case MONGO -> new MongoHandle(new MongoServer(p, Ports.freePort(), false));
+            case S3 -> new S3Handle(new S3ProxyServer(p, Ports.freePort(), false));
+            case KEYCLOAK -> new KeycloakHandle(new KeycloakServer(p, null, Ports.freePort(), Ports.freePort(), false));
+        };
+    }
+
+    private static void publish(Server server, ServerHandle handle) {
+        switch (server) {
+            case KAFKA -> System.setProperty("spring.kafka.bootstrap-servers", ((KafkaHandle) handle).bootstrapServers());
+            case MONGO -> System.setProperty("spring.mongodb.uri", ((MongoHandle) handle).uri());
+            case S3 -> {
+                S3Handle s3 = (S3Handle) handle;
+                System.setProperty("aegis.storage.endpoint", s3.endpoint());
+                System.setProperty("aegis.storage.access-key", s3.accessKey());
+                System.setProperty("aegis.storage.secret-key", s3.secretKey());
+                System.setProperty("aegis.storage.bucket", s3.bucket());
+                System.setProperty("aegis.storage.region", s3.region());
+            }
+            case KEYCLOAK -> System.setProperty("spring.security.oauth2.resourceserver.jwt.issuer-uri",
+                    ((KeycloakHandle) handle).issuerUri());
+        }
+    }
+
+    private static StackPaths paths() {
+        if (paths == null) {
+            Path root = root();
+            Path runs = root.resolve(".aegis").resolve("test-runs");
+            cleanStaleRuns(runs);
+            Path state = runs.resolve(ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8));
+            paths = StackPaths.of(root, state);
+            Runtime.getRuntime().addShutdownHook(new Thread(RealServersExtension::stopAll, "real-servers-stop"));
+        }
+        return paths;
+    }
+
+    private static void stopAll() {
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        synchronized (RealServersExtension.class) {
+            for (ServerHandle handle : HANDLES.values()) {
+                stops.add(CompletableFuture.runAsync(() -> handle.server().stop()));
+            }
+        }
+        stops.forEach(CompletableFuture::join);
+        deleteQuietly(paths.state());
+    }
+
+    /** Servers left by a test JVM that was killed (no shutdown hook): stop them, drop their state. */
+    private static void cleanStaleRuns(Path runs) {
+        if (!Files.isDirectory(runs)) {
+            return;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(runs)) {
+            for (Path dir : dirs) {
+                String name = dir.getFileName().toString();
+                long owner;
+                try {
+                    owner = Long.parseLong(name.substring(0, name.indexOf('-')));
+                } catch (RuntimeException e) {
+                    continue;
+                }
+                if (ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue;
+                }
+                Path run = dir.resolve("run");
+                if (Files.isDirectory(run)) {
+                    try (DirectoryStream<Path> pids = Files.newDirectoryStream(run, "*.pid")) {
+                        for (Path pid : pids) {
+                            new ManagedProcess(pid.getFileName().toString(), dir.resolve("stale.log"), pid).stop();
+                        }
+                    }
+                }
+                deleteQuietly(dir);
+            }
+        } catch (IOException e) {
+            log("could not clean " + runs + ": " + e.getMessage());
+        }
+    }
+
+    /** {@code aegis.root} (set by surefire/failsafe in the root pom), else the nearest folder with mvnw. */
+    static Path root() {
+        String property = System.getProperty("aegis.root");
+        if (property != null && !property.isBlank()) {
+            return Path.of(property).toAbsolutePath().normalize();
+        }
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.exists(p.resolve("mvnw")) && Files.exists(p.resolve("deploy/local/dist/pom.xml"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("cannot find the Aegis repository: set -Daegis.root=<repo>");
+    }
+
+    static void log(String line) {
+        System.out.println("[real-servers] " + line);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // best effort: a later run cleans it
+                }
+            });
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+}
