@@ -1,0 +1,79 @@
+package dev.aegis.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+
+/** Every overlay renders with kustomize, and every rendered object matches its schema. */
+class ManifestSchemaTest {
+
+    private final SchemaCatalog schemas = SchemaCatalog.get();
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "gpu"})
+    void overlayRendersAndEveryObjectMatchesItsSchema(String overlay) {
+        List<JsonNode> objects = Manifests.overlay(overlay);
+
+        assertThat(objects).hasSizeGreaterThan(50);
+        assertThat(violations(objects)).as("schema violations in overlay %s", overlay).isEmpty();
+    }
+
+    @Test
+    void baseRendersAndMatchesItsSchemas() {
+        assertThat(violations(Manifests.render(Manifests.K8S.resolve("base")))).isEmpty();
+    }
+
+    @Test
+    void theInstallationSecretsRenderFromTheirFiles(@TempDir Path tmp) throws IOException {
+        // the real files are never in git: render a copy with throw-away values
+        Path dir = tmp.resolve("secrets");
+        Files.createDirectories(dir.resolve("files"));
+        Files.copy(Manifests.K8S.resolve("secrets/kustomization.yaml"), dir.resolve("kustomization.yaml"));
+        for (String f : List.of("minio-config.env", "minio-access-key", "minio-secret-key", "mongodb-password",
+                "keycloak-db-username", "keycloak-db-password", "keycloak-admin-username", "keycloak-admin-password",
+                "gateway-client-secret", "batch-client-secret", "public-url")) {
+            Files.writeString(dir.resolve("files").resolve(f), "test-" + f);
+        }
+
+        List<JsonNode> secrets = Manifests.render(dir);
+
+        assertThat(secrets).extracting(Manifests::kind).containsOnly("Secret");
+        assertThat(secrets).extracting(Manifests::name).containsExactlyInAnyOrderElementsOf(SecretNames.GENERATED);
+        assertThat(violations(secrets)).isEmpty();
+    }
+
+    @Test
+    void everyKindInTheManifestsHasAVendoredSchema() {
+        List<String> kinds = Stream.concat(Manifests.overlay("dev").stream(), Manifests.overlay("gpu").stream())
+                .map(o -> o.path("apiVersion").asString() + "/" + Manifests.kind(o))
+                .distinct()
+                .toList();
+
+        assertThat(kinds).allMatch(schemas::knows, "has a vendored schema");
+        assertThat(kinds).contains("keda.sh/v1alpha1/ScaledObject", "kafka.strimzi.io/v1/Kafka",
+                "kafka.strimzi.io/v1/KafkaTopic", "kafka.strimzi.io/v1/KafkaNodePool",
+                "k8s.keycloak.org/v2alpha1/Keycloak", "k8s.keycloak.org/v2alpha1/KeycloakRealmImport",
+                "minio.min.io/v2/Tenant");
+    }
+
+    private List<String> violations(List<JsonNode> objects) {
+        List<String> all = new ArrayList<>();
+        for (JsonNode o : objects) {
+            for (String e : schemas.validate(o)) {
+                all.add(Manifests.id(o) + " " + e);
+            }
+        }
+        return all;
+    }
+}
