@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -36,6 +37,15 @@ class InferenceProblemHandler {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE,
                 "the request body is larger than this endpoint accepts");
         problem.setTitle("Upload too large");
+        return problem;
+    }
+
+    /** A body the codecs cannot read (e.g. multipart without boundary) is the client's error, not ours. */
+    @ExceptionHandler(DecodingException.class)
+    ProblemDetail undecodable(DecodingException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                "the request body cannot be read: " + e.getMessage());
+        problem.setTitle("Malformed request body");
         return problem;
     }
 

@@ -1,0 +1,110 @@
+package dev.aegis.inference;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import javax.imageio.ImageIO;
+
+/** Real image files, broken ones and hostile ones, built in memory. */
+public final class TestImages {
+
+    private TestImages() {
+    }
+
+    public static byte[] png(int width, int height, long seed) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(new Color((int) (seed * 2654435761L) & 0xFFFFFF));
+        g.fillRect(0, 0, width, height);
+        g.setColor(Color.WHITE);
+        g.fillRect((int) (seed % Math.max(1, width - 2)), 0, 2, height);
+        g.dispose();
+        return encode(image, "png");
+    }
+
+    public static byte[] encode(BufferedImage image, String format) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            if (!ImageIO.write(image, format, out)) {
+                throw new IllegalStateException("no writer for " + format);
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static byte[] truncatedPng() {
+        byte[] png = png(64, 64, 7);
+        return Arrays.copyOf(png, png.length / 2);
+    }
+
+    public static byte[] text() {
+        return "this is not an image, whatever the name says\n".getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A valid PNG header declaring 20000x20000 pixels (1.6 GB decoded) followed by a tiny IDAT:
+     * a decompression bomb that must be refused from the header alone.
+     */
+    public static byte[] pngBomb() {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
+            ByteArrayOutputStream ihdr = new ByteArrayOutputStream();
+            DataOutputStream d = new DataOutputStream(ihdr);
+            d.writeInt(20_000);
+            d.writeInt(20_000);
+            d.writeByte(8);
+            d.writeByte(2);
+            d.writeByte(0);
+            d.writeByte(0);
+            d.writeByte(0);
+            chunk(out, "IHDR", ihdr.toByteArray());
+            chunk(out, "IDAT", new byte[] {0x78, (byte) 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01});
+            chunk(out, "IEND", new byte[0]);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) throws IOException {
+        DataOutputStream d = new DataOutputStream(out);
+        d.writeInt(data.length);
+        byte[] t = type.getBytes(StandardCharsets.US_ASCII);
+        d.write(t);
+        d.write(data);
+        CRC32 crc = new CRC32();
+        crc.update(t);
+        crc.update(data);
+        d.writeInt((int) crc.getValue());
+    }
+
+    public static byte[] zip(Map<String, byte[]> entries) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (ZipOutputStream zip = new ZipOutputStream(out)) {
+                for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                    zip.putNextEntry(new ZipEntry(e.getKey()));
+                    zip.write(e.getValue());
+                    zip.closeEntry();
+                }
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
