@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -27,13 +29,20 @@ final class Manifests {
             .build();
     static final Path MODULE = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
     static final Path K8S = MODULE.resolve("k8s");
-    static final List<String> OVERLAYS = List.of("dev", "gpu");
+    static final List<String> OVERLAYS = List.of("base", "dev", "gpu");
 
     private Manifests() {
     }
 
+    private static final Map<String, List<JsonNode>> RENDERED = new ConcurrentHashMap<>();
+
+    /**
+     * The rendered overlay ("base" renders the base itself, which is deployable as is); rendered once
+     * per test JVM, callers must not change the objects.
+     */
     static List<JsonNode> overlay(String name) {
-        return render(K8S.resolve("overlays").resolve(name));
+        return RENDERED.computeIfAbsent(name, n -> List.copyOf(render(
+                "base".equals(n) ? K8S.resolve("base") : K8S.resolve("overlays").resolve(n))));
     }
 
     /** `kubectl kustomize DIR`, parsed; a kustomize error fails with its message. */
