@@ -61,4 +61,29 @@ public final class ContactSheet {
         log.println("[demo-data] wrote " + pages.size() + " contact sheet pages into " + dir);
         return pages;
     }
+
+    /** A look at generated images: one band per class, {@code perClass} images picked by a seeded shuffle, scaled 2x. */
+    public static void preview(Path dataset, Path file, int perClass, long seed) throws IOException {
+        List<Path> classes;
+        try (var s = Files.list(dataset)) {
+            classes = s.filter(Files::isDirectory).sorted().toList();
+        }
+        int columns = 16, tile = 128;
+        int rowsPerClass = (perClass + columns - 1) / columns;
+        BufferedImage img = new BufferedImage(columns * tile, classes.size() * rowsPerClass * tile, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        for (int c = 0; c < classes.size(); c++) {
+            List<Path> files;
+            try (var s = Files.list(classes.get(c))) {
+                files = new ArrayList<>(s.filter(p -> p.toString().endsWith(".png")).sorted().toList());
+            }
+            java.util.Collections.shuffle(files, new java.util.Random(seed));
+            for (int k = 0; k < Math.min(perClass, files.size()); k++) {
+                BufferedImage im = ImageIO.read(files.get(k).toFile());
+                g.drawImage(im, (k % columns) * tile, (c * rowsPerClass + k / columns) * tile, tile, tile, null);
+            }
+        }
+        g.dispose();
+        ImageIO.write(img, "png", file.toFile());
+    }
 }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
         description = {"Builds the Bike / Car / Ship demo dataset: icon and emoji artwork from the npm package",
                 "@iconify/json (fetched once into the cache), rendered with heavy augmentation into",
                 "OUT/{bike,car,ship}/*.png, with OUT/splits.json (split by icon set) and OUT/NOTICE.txt."},
-        subcommands = {DemoDataCommand.ContactSheetCommand.class})
+        subcommands = {DemoDataCommand.ContactSheetCommand.class, DemoDataCommand.PreviewCommand.class})
 public final class DemoDataCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
@@ -96,6 +96,13 @@ public final class DemoDataCommand implements Callable<Integer> {
             } else {
                 Path tgz = iconify;
                 if (tgz == null) {
+                    var cached = SelectionCache.read(cache);
+                    if (cached.isPresent()) {
+                        log.println("[demo-data] using the cached icon selection " + SelectionCache.file(cache));
+                        log.println("[demo-data] selected " + cached.get().countsByLabel() + " icons from "
+                                + cached.get().usedSets().size() + " sets");
+                        return cached.get();
+                    }
                     tgz = IconifyPackage.ensure(cache, log);
                 } else if (!IconifyPackage.matchesIntegrity(tgz, IconifyPackage.INTEGRITY)) {
                     throw new IllegalArgumentException(tgz + " is not " + IconifyPackage.NAME + "@" + IconifyPackage.VERSION
@@ -103,6 +110,9 @@ public final class DemoDataCommand implements Callable<Integer> {
                 }
                 log.println("[demo-data] reading icon sets from " + tgz);
                 c = Catalogue.fromTarball(tgz, rules, log);
+                if (iconify == null) {
+                    SelectionCache.write(cache, c);
+                }
             }
             log.printf("[demo-data] icon selection took %.1f s%n", (System.nanoTime() - t0) / 1e9);
             return c;
@@ -118,6 +128,28 @@ public final class DemoDataCommand implements Callable<Integer> {
             }
             kept.sort(java.util.Comparator.comparing((LabelledIcon i) -> i.icon().set()).thenComparing(i -> i.icon().name()));
             return new Catalogue(java.util.List.copyOf(kept), c.usedSets(), c.rejectedSets());
+        }
+    }
+
+    @Command(name = "preview", mixinStandardHelpOptions = true,
+            description = "Draws a sample of a generated dataset, one band per class, into one PNG.")
+    static final class PreviewCommand implements Callable<Integer> {
+        @Option(names = "--dataset", required = true, description = "a folder written by demo-data")
+        Path dataset;
+
+        @Option(names = "--out", required = true, description = "PNG file to write")
+        Path out;
+
+        @Option(names = "--per-class", defaultValue = "32")
+        int perClass;
+
+        @Option(names = "--seed", defaultValue = "1")
+        long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            ContactSheet.preview(dataset, out, perClass, seed);
+            return 0;
         }
     }
 
