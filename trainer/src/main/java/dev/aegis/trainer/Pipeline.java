@@ -1,0 +1,284 @@
+package dev.aegis.trainer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.aegis.model.Classifier;
+import dev.aegis.model.ModelCard;
+import dev.aegis.model.attack.AttackResult;
+import dev.aegis.model.attack.AttackSpec;
+import dev.aegis.model.attack.Attacker;
+import dev.aegis.model.detect.FeatureSqueezingDetector;
+import dev.aegis.model.train.Dataset;
+import dev.aegis.model.train.Fitter;
+import dev.aegis.model.train.TrainableNetwork;
+import dev.aegis.model.train.TrainingConfig;
+
+/**
+ * Train, evaluate (clean, FGSM/PGD accuracy vs epsilon), calibrate the detector, export the
+ * SavedModel + card, write the report folder.
+ */
+public final class Pipeline {
+
+    /**
+     * @param name            model name
+     * @param version         model version
+     * @param config          training hyper-parameters
+     * @param augmentation    batch augmentation
+     * @param epsilons        epsilons of the robustness curves (pixel space)
+     * @param pgdSteps        PGD steps of the robustness curve
+     * @param robustSamples   test images attacked per epsilon (0 = all)
+     * @param detectorEpsilon FGSM epsilon the detector is evaluated (and tuned) against
+     * @param detectorFpr     false-positive rate the detector threshold is calibrated at
+     * @param modelDir        where the SavedModel + card go (null = no export)
+     * @param reportDir       where the report goes (null = no report)
+     * @param datasetName     dataset name for the card
+     * @param datasetDescription what the data is, for the card
+     */
+    public record Options(String name, String version, TrainingConfig config, Augmentation augmentation,
+            double[] epsilons, int pgdSteps, int robustSamples, double detectorEpsilon, double detectorFpr,
+            Path modelDir, Path reportDir, String datasetName, String datasetDescription) {
+    }
+
+    public record Result(ModelCard card, Map<String, Object> report, Fitter.History history, Path modelDir,
+            Path reportDir) {
+    }
+
+    private Pipeline() {
+    }
+
+    public static Result run(DataLoaders.Splits data, Options o, PrintProgress log) throws IOException {
+        Dataset train = data.train();
+        ModelCard.Input input = new ModelCard.Input(train.height(), train.width(), train.channels(), 0, 1);
+        Map<String, Object> training = new LinkedHashMap<>(o.config().asMap());
+        training.put("augmentation", o.augmentation().toString());
+        training.put("split", data.splitMethod());
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        counts.put("train", train.size());
+        counts.put("validation", data.validation().size());
+        counts.put("test", data.test().size());
+        ModelCard card = new ModelCard(o.name(), o.version(), train.labels(), input, ModelCard.Signatures.DEFAULT,
+                training, new ModelCard.Dataset(o.datasetName(), train.fingerprint(), counts, o.datasetDescription()),
+                Map.of(), null, Instant.now());
+        log.line(String.format("training %s %s: %s, %d train / %d validation / %d test images %dx%dx%d, labels %s",
+                o.name(), o.version(), o.config().architecture(), train.size(), data.validation().size(),
+                data.test().size(), input.height(), input.width(), input.channels(), train.labels()));
+        try (TrainableNetwork net = new TrainableNetwork(card, o.config())) {
+            log.line("parameters: " + net.parameterCount() + ", adversarial training: "
+                    + o.config().asMap().get("adversarialTraining"));
+            Fitter.History history = Fitter.fit(net, train, data.validation(), o.augmentation(), listener(log, o));
+            log.line(String.format("best epoch %d of %d%s, %.1f s", history.bestEpoch(), history.epochs().size(),
+                    history.stoppedEarly() ? " (early stop)" : "", history.totalSeconds()));
+
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            Fitter.Evaluation test = Fitter.evaluate(net, data.test());
+            metrics.put("test_accuracy", test.accuracy());
+            metrics.put("test_loss", test.loss());
+            metrics.put("epochs_run", (double) history.epochs().size());
+            metrics.put("seconds_per_epoch", history.totalSeconds() / Math.max(1, history.epochs().size()));
+            log.line(String.format("test accuracy %.4f", test.accuracy()));
+
+            Dataset robustSet = o.robustSamples() > 0 ? data.test().first(o.robustSamples()) : data.test();
+            Map<String, List<double[]>> curves = robustness(net, robustSet, o, log);
+            for (var e : curves.entrySet()) {
+                for (double[] point : e.getValue()) {
+                    metrics.put(e.getKey() + "_" + trim(point[0]) + "_accuracy", point[1]);
+                }
+            }
+
+            Detection det = detector(net, data.validation(), robustSet, o, log);
+            metrics.put("detector_tpr", det.tpr());
+            metrics.put("detector_fpr", det.fpr());
+            card = card.withMetrics(metrics).withDetector(det.settings());
+
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("model", Map.of("name", card.name(), "version", card.version()));
+            report.put("metrics", metrics);
+            report.put("training", training);
+            report.put("history", history.epochs());
+            report.put("confusion", confusion(test.predicted(), data.test()));
+            report.put("perClass", perClass(test.predicted(), data.test()));
+            report.put("robustness", curves);
+            report.put("detector", Map.of("settings", det.settings(), "tpr", det.tpr(), "fpr", det.fpr(),
+                    "successfulAttacks", det.successful(), "epsilon", o.detectorEpsilon()));
+            if (o.modelDir() != null) {
+                net.export(o.modelDir(), card);
+                log.line("exported SavedModel + model-card.json to " + o.modelDir());
+            }
+            if (o.reportDir() != null) {
+                Files.createDirectories(o.reportDir());
+                Reports.write(o.reportDir(), report, history, curves, det, data.test(), test.predicted());
+                log.line("report written to " + o.reportDir());
+            }
+            return new Result(card, report, history, o.modelDir(), o.reportDir());
+        }
+    }
+
+    static Fitter.Listener listener(PrintProgress log, Options o) {
+        return new Fitter.Listener() {
+            @Override
+            public void onBatch(int epoch, int batch, int batches, double loss, double accuracy) {
+                log.bar(String.format("epoch %2d/%d", epoch, o.config().epochs()), batch, batches,
+                        String.format("loss %.4f acc %.4f", loss, accuracy));
+            }
+
+            @Override
+            public void onEpoch(Fitter.EpochStats s) {
+                log.line(String.format("epoch %2d: loss %.4f acc %.4f | val_loss %.4f val_acc %.4f | lr %.2e | %.1f s%s",
+                        s.epoch(), s.trainLoss(), s.trainAccuracy(), s.valLoss(), s.valAccuracy(), s.learningRate(),
+                        s.seconds(), s.improved() ? " *" : ""));
+            }
+        };
+    }
+
+    /** Accuracy under FGSM and PGD for each epsilon: {"fgsm": [[eps, acc]...], "pgdN": ...}. */
+    static Map<String, List<double[]>> robustness(Classifier net, Dataset set, Options o, PrintProgress log) {
+        Map<String, List<double[]>> curves = new LinkedHashMap<>();
+        List<double[]> fgsm = new ArrayList<>();
+        List<double[]> pgd = new ArrayList<>();
+        for (double eps : o.epsilons()) {
+            fgsm.add(new double[] {eps, attackedAccuracy(net, set, AttackSpec.fgsm(eps))});
+            pgd.add(new double[] {eps, eps == 0 ? fgsm.get(fgsm.size() - 1)[1]
+                    : attackedAccuracy(net, set, AttackSpec.pgd(eps, o.pgdSteps(), o.config().seed()))});
+            log.line(String.format("eps %.3f: FGSM accuracy %.4f, PGD-%d accuracy %.4f", eps,
+                    fgsm.get(fgsm.size() - 1)[1], o.pgdSteps(), pgd.get(pgd.size() - 1)[1]));
+        }
+        curves.put("fgsm", fgsm);
+        curves.put("pgd" + o.pgdSteps(), pgd);
+        return curves;
+    }
+
+    static double attackedAccuracy(Classifier net, Dataset set, AttackSpec spec) {
+        int correct = 0;
+        int chunk = 256;
+        for (int start = 0; start < set.size(); start += chunk) {
+            int n = Math.min(chunk, set.size() - start);
+            float[][] x = java.util.Arrays.copyOfRange(set.x(), start, start + n);
+            int[] y = java.util.Arrays.copyOfRange(set.y(), start, start + n);
+            float[][] adv = Attacker.perturb(net, x, y, spec, -1).adversarial();
+            float[][] p = net.probabilities(adv);
+            for (int i = 0; i < n; i++) {
+                if (argMax(p[i]) == y[i]) {
+                    correct++;
+                }
+            }
+        }
+        return (double) correct / Math.max(1, set.size());
+    }
+
+    /** Detector tuned on validation (squeezer choice), threshold at the target FPR, measured on test. */
+    public record Detection(ModelCard.Detector settings, double tpr, double fpr, int successful, double[] cleanScores,
+            double[] adversarialScores) {
+    }
+
+    static Detection detector(Classifier net, Dataset validation, Dataset test, Options o, PrintProgress log) {
+        int[][] candidates = net.card().input().channels() == 1
+                ? new int[][] {{1, 1}, {2, 1}, {3, 1}, {1, 2}, {2, 2}, {3, 2}, {4, 2}, {1, 3}, {3, 3}}
+                : new int[][] {{3, 1}, {4, 1}, {5, 1}, {3, 2}, {4, 2}, {5, 2}, {4, 3}, {5, 3}};
+        Dataset val = validation.first(2000);
+        float[][] valAdv = successfulAdversarial(net, val, o.detectorEpsilon());
+        ModelCard.Detector best = null;
+        double bestTpr = -1;
+        for (int[] c : candidates) {
+            ModelCard.Detector d = FeatureSqueezingDetector.calibrate(net, val.x(), c[0], c[1], o.detectorFpr());
+            double tpr = valAdv.length == 0 ? 0 : fraction(FeatureSqueezingDetector.scores(net, valAdv, c[0], c[1]), d.threshold());
+            if (tpr > bestTpr) {
+                bestTpr = tpr;
+                best = d;
+            }
+        }
+        double[] clean = FeatureSqueezingDetector.scores(net, test.x(), best.bitDepth(), best.medianSize());
+        float[][] testAdv = successfulAdversarial(net, test, o.detectorEpsilon());
+        double[] adv = testAdv.length == 0 ? new double[0]
+                : FeatureSqueezingDetector.scores(net, testAdv, best.bitDepth(), best.medianSize());
+        double fpr = fraction(clean, best.threshold());
+        double tpr = adv.length == 0 ? 0 : fraction(adv, best.threshold());
+        log.line(String.format("detector: bit depth %d, median %dx%d, threshold %.4f -> TPR %.4f on %d successful "
+                + "FGSM(%.2f) examples, FPR %.4f on %d clean test images", best.bitDepth(), best.medianSize(),
+                best.medianSize(), best.threshold(), tpr, adv.length, o.detectorEpsilon(), fpr, clean.length));
+        return new Detection(best, tpr, fpr, adv.length, clean, adv);
+    }
+
+    static float[][] successfulAdversarial(Classifier net, Dataset set, double eps) {
+        List<float[]> out = new ArrayList<>();
+        int chunk = 256;
+        for (int start = 0; start < set.size(); start += chunk) {
+            int n = Math.min(chunk, set.size() - start);
+            float[][] x = java.util.Arrays.copyOfRange(set.x(), start, start + n);
+            int[] y = java.util.Arrays.copyOfRange(set.y(), start, start + n);
+            float[][] p0 = net.probabilities(x);
+            float[][] adv = Attacker.perturb(net, x, y, AttackSpec.fgsm(eps), -1).adversarial();
+            float[][] p = net.probabilities(adv);
+            for (int i = 0; i < n; i++) {
+                // successful = the model was right on the clean image and is wrong on the adversarial one
+                if (argMax(p0[i]) == y[i] && argMax(p[i]) != y[i]) {
+                    out.add(adv[i]);
+                }
+            }
+        }
+        return out.toArray(new float[0][]);
+    }
+
+    static double fraction(double[] scores, double threshold) {
+        if (scores.length == 0) {
+            return 0;
+        }
+        int n = 0;
+        for (double s : scores) {
+            if (s > threshold) {
+                n++;
+            }
+        }
+        return (double) n / scores.length;
+    }
+
+    static int[][] confusion(int[] predicted, Dataset test) {
+        int k = test.labels().size();
+        int[][] m = new int[k][k];
+        for (int i = 0; i < predicted.length; i++) {
+            m[test.y()[i]][predicted[i]]++;
+        }
+        return m;
+    }
+
+    static Map<String, Map<String, Double>> perClass(int[] predicted, Dataset test) {
+        int[][] m = confusion(predicted, test);
+        Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+        for (int c = 0; c < m.length; c++) {
+            int tp = m[c][c];
+            int actual = 0;
+            int pred = 0;
+            for (int j = 0; j < m.length; j++) {
+                actual += m[c][j];
+                pred += m[j][c];
+            }
+            double precision = pred == 0 ? 0 : (double) tp / pred;
+            double recall = actual == 0 ? 0 : (double) tp / actual;
+            double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+            out.put(test.labels().get(c), Map.of("precision", precision, "recall", recall, "f1", f1,
+                    "support", (double) actual));
+        }
+        return out;
+    }
+
+    static int argMax(float[] p) {
+        int best = 0;
+        for (int i = 1; i < p.length; i++) {
+            if (p[i] > p[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    static String trim(double v) {
+        String s = Double.toString(v);
+        return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
+    }
+}

@@ -1,0 +1,184 @@
+package dev.aegis.trainer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import dev.aegis.model.Model;
+import dev.aegis.model.RuntimeOptions;
+import dev.aegis.model.attack.AttackSpec;
+import dev.aegis.model.attack.Attacker;
+import dev.aegis.model.train.Dataset;
+import dev.aegis.model.train.TrainingConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The Fashion-MNIST robustness study: standard vs adversarial training of the compact CNN,
+ * FGSM / PGD accuracy, feature-squeezing detection, speed. Ends with one JSON line.
+ */
+@Command(name = "robustness", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Fashion-MNIST study: clean vs adversarially trained compact CNN, FGSM/PGD accuracy, detector, speed; "
+                + "prints one JSON line at the end.")
+final class RobustnessBench implements Callable<Integer> {
+
+    @Option(names = "--idx", defaultValue = "/usr/share/datasets/fashion-mnist",
+            description = "Fashion-MNIST IDX folder (apt-get install dataset-fashion-mnist; default ${DEFAULT-VALUE})")
+    Path idx;
+    @Option(names = "--out", defaultValue = ".aegis/bench/robustness", description = "output folder (default ${DEFAULT-VALUE})")
+    Path out;
+    @Option(names = "--epochs", defaultValue = "12", description = "maximum epochs of the standard model (default ${DEFAULT-VALUE})")
+    int epochs;
+    @Option(names = "--at-epochs", defaultValue = "12", description = "maximum epochs of the adversarially trained model (default ${DEFAULT-VALUE})")
+    int atEpochs;
+    @Option(names = "--at-method", defaultValue = "fgsm", description = "fgsm | pgd (default ${DEFAULT-VALUE})")
+    String atMethod;
+    @Option(names = "--at-ratio", defaultValue = "0.5", description = "adversarial share of each batch (default ${DEFAULT-VALUE})")
+    double atRatio;
+    @Option(names = "--epsilon", defaultValue = "0.1", description = "attack epsilon (default ${DEFAULT-VALUE})")
+    double epsilon;
+    @Option(names = "--limit-train", defaultValue = "0", description = "train on at most N images (quick runs)")
+    int limitTrain;
+    @Option(names = "--limit-test", defaultValue = "0", description = "evaluate on at most N test images (quick runs)")
+    int limitTest;
+    @Option(names = "--detector-fpr", defaultValue = "0.045",
+            description = "FPR the threshold is calibrated at on validation data; a little under 5% so the test FPR stays <= 5% (default ${DEFAULT-VALUE})")
+    double detectorFpr;
+    @Option(names = "--seed", defaultValue = "42")
+    long seed;
+    @Option(names = "--threads", defaultValue = "0", description = "TensorFlow intra-op threads (0 = all cores)")
+    int threads;
+    @Option(names = "--quiet")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        long start = System.nanoTime();
+        PrintProgress log = new PrintProgress(System.err, quiet);
+        if (!Files.isDirectory(idx)) {
+            throw new IllegalArgumentException("Fashion-MNIST not found in " + idx
+                    + " (apt-get install -y dataset-fashion-mnist)");
+        }
+        String run = TrainerCommand.timestampVersion();
+        Path root = out.resolve(run).toAbsolutePath();
+        DataLoaders.Splits data = DataLoaders.idx(idx, DataLoaders.FASHION_MNIST_LABELS, 5000, seed, limitTrain);
+        if (limitTest > 0) {
+            data = new DataLoaders.Splits(data.train(), data.validation(), data.test().first(limitTest), data.splitMethod());
+        }
+        Dataset test = data.test();
+        double[] eps = {0, 0.02, 0.05, 0.1, 0.15, 0.2};
+        TrainingConfig base = TrainingConfig.defaults().withSeed(seed).withThreads(threads).withEpochs(epochs);
+
+        log.line("== 1/3 standard training ==");
+        Pipeline.Result std = Pipeline.run(data, new Pipeline.Options("fmnist-cnn", run, base,
+                Augmentation.parse("none", 28), eps, 10, 1000, epsilon, detectorFpr, root.resolve("models/fmnist-cnn"),
+                root.resolve("report-standard"), "fashion-mnist", "Fashion-MNIST (Debian dataset-fashion-mnist)"), log);
+
+        log.line("== 2/3 adversarial training (" + atMethod + ", ratio " + atRatio + ", eps " + epsilon + ") ==");
+        TrainingConfig at = base.withEpochs(atEpochs).withAdversarial(
+                TrainingConfig.AdversarialTraining.valueOf(atMethod.toUpperCase()), epsilon, atRatio, 7);
+        Pipeline.Result adv = Pipeline.run(data, new Pipeline.Options("fmnist-cnn-at", run, at,
+                Augmentation.parse("none", 28), eps, 10, 1000, epsilon, detectorFpr, root.resolve("models/fmnist-cnn-at"),
+                root.resolve("report-adversarial"), "fashion-mnist", "Fashion-MNIST (Debian dataset-fashion-mnist)"), log);
+
+        log.line("== 3/3 full-test-set attacks and speed on the exported models ==");
+        Map<String, Object> result = new LinkedHashMap<>();
+        RuntimeOptions ro = new RuntimeOptions(threads, threads == 0 ? 0 : 1, 64);
+        try (Model m = Model.load(std.modelDir(), ro); Model a = Model.load(adv.modelDir(), ro)) {
+            double clean = accuracy(m, test);
+            double fgsm = Pipeline.attackedAccuracy(m, test, AttackSpec.fgsm(epsilon));
+            double atClean = accuracy(a, test);
+            double atFgsm = Pipeline.attackedAccuracy(a, test, AttackSpec.fgsm(epsilon));
+            double atPgd = Pipeline.attackedAccuracy(a, test, AttackSpec.pgd(epsilon, 10, seed));
+            double pgd = Pipeline.attackedAccuracy(m, test.first(2000), AttackSpec.pgd(epsilon, 10, seed));
+            log.line(String.format("standard: clean %.4f FGSM %.4f | adversarial training: clean %.4f FGSM %.4f PGD-10 %.4f",
+                    clean, fgsm, atClean, atFgsm, atPgd));
+            Speed speed = speed(m, test);
+            result.put("clean_accuracy", round(clean));
+            result.put("fgsm_0.1_accuracy", round(fgsm));
+            result.put("pgd10_0.1_accuracy", round(pgd));
+            result.put("at_clean_accuracy", round(atClean));
+            result.put("at_fgsm_0.1_accuracy", round(atFgsm));
+            result.put("at_pgd10_0.1_accuracy", round(atPgd));
+            result.put("detector_tpr", round(std.card().metrics().get("detector_tpr")));
+            result.put("detector_fpr", round(std.card().metrics().get("detector_fpr")));
+            result.put("at_detector_tpr", round(adv.card().metrics().get("detector_tpr")));
+            result.put("at_detector_fpr", round(adv.card().metrics().get("detector_fpr")));
+            result.put("fgsm_cost_ratio", round(speed.fgsmRatio()));
+            result.put("infer_images_per_s_b1", round(speed.b1()));
+            result.put("infer_images_per_s_b32", round(speed.b32()));
+            result.put("seconds_per_epoch", round(std.card().metrics().get("seconds_per_epoch")));
+            result.put("at_seconds_per_epoch", round(adv.card().metrics().get("seconds_per_epoch")));
+            result.put("epochs", std.history().epochs().size());
+            result.put("at_epochs", adv.history().epochs().size());
+            result.put("test_images", test.size());
+            result.put("total_minutes", round((System.nanoTime() - start) / 6e10));
+            result.put("report", root.toString());
+        }
+        String line = Reports.JSON.writer().without(tools.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(result);
+        Files.writeString(root.resolve("result.json"), line + "\n");
+        System.out.println(line);
+        return 0;
+    }
+
+    record Speed(double b1, double b32, double fgsmRatio) {
+    }
+
+    /** Throughput of forward passes at batch 1 and 32, and FGSM cost per image relative to a forward pass (batch 32). */
+    static Speed speed(Model m, Dataset test) {
+        float[][] x = test.first(512).x();
+        int[] y = java.util.Arrays.copyOf(test.y(), x.length);
+        for (int i = 0; i < 64; i++) {
+            m.probabilities(new float[][] {x[i]});
+        }
+        long t0 = System.nanoTime();
+        int n1 = 0;
+        while (System.nanoTime() - t0 < 3_000_000_000L) {
+            m.probabilities(new float[][] {x[n1 % x.length]});
+            n1++;
+        }
+        double b1 = n1 / ((System.nanoTime() - t0) / 1e9);
+        float[][][] batches = new float[x.length / 32][][];
+        for (int b = 0; b < batches.length; b++) {
+            batches[b] = java.util.Arrays.copyOfRange(x, b * 32, b * 32 + 32);
+        }
+        m.probabilities(batches[0]);
+        long t1 = System.nanoTime();
+        int n32 = 0;
+        while (System.nanoTime() - t1 < 3_000_000_000L) {
+            m.probabilities(batches[n32 % batches.length]);
+            n32++;
+        }
+        double forwardPerBatch = (System.nanoTime() - t1) / 1e9 / n32;
+        double b32 = 32 / forwardPerBatch;
+        AttackSpec fgsm = AttackSpec.fgsm(0.1);
+        Attacker.perturb(m, batches[0], java.util.Arrays.copyOf(y, 32), fgsm, -1);
+        long t2 = System.nanoTime();
+        int nf = 0;
+        while (System.nanoTime() - t2 < 3_000_000_000L) {
+            int b = nf % batches.length;
+            Attacker.perturb(m, batches[b], java.util.Arrays.copyOfRange(y, b * 32, b * 32 + 32), fgsm, -1);
+            nf++;
+        }
+        double fgsmPerBatch = (System.nanoTime() - t2) / 1e9 / nf;
+        return new Speed(b1, b32, fgsmPerBatch / forwardPerBatch);
+    }
+
+    static double accuracy(Model m, Dataset d) {
+        float[][] p = m.probabilities(d.x());
+        int ok = 0;
+        for (int i = 0; i < p.length; i++) {
+            if (Pipeline.argMax(p[i]) == d.y()[i]) {
+                ok++;
+            }
+        }
+        return (double) ok / Math.max(1, p.length);
+    }
+
+    static double round(Double v) {
+        return v == null ? Double.NaN : Math.round(v * 10000) / 10000.0;
+    }
+}
