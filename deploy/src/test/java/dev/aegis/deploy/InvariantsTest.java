@@ -51,13 +51,18 @@ class InvariantsTest {
                         .isSubsetOf(KAFKA_TRIGGER_KEYS);
                 String topic = md.path("topic").asString();
                 assertThat(partitions).as("KafkaTopic for %s", topic).containsKey(topic);
-                assertThat(max).as("%s maxReplicaCount vs partitions of %s in %s", Manifests.name(so), topic, overlay)
-                        .isPositive().isLessThanOrEqualTo(partitions.get(topic));
+                // every listener thread of every pod gets a partition, or it idles while the lag grows
+                int threads = Integer.parseInt(envOr(worker, "AEGIS_INFERENCE_WORKER_CONCURRENCY", "1"));
+                assertThat(max * threads).as("%s maxReplicaCount x listener threads vs partitions of %s in %s",
+                        Manifests.name(so), topic, overlay).isPositive().isLessThanOrEqualTo(partitions.get(topic));
                 assertThat(Integer.parseInt(md.path("lagThreshold").asString())).isPositive();
                 assertThat(Integer.parseInt(md.path("activationLagThreshold").asString())).isNotNegative();
                 assertThat(md.path("bootstrapServers").asString()).isEqualTo(bootstrap);
                 // KEDA must measure the lag of the group the worker really joins
-                assertThat(md.path("consumerGroup").asString()).isEqualTo(env(worker, "SPRING_KAFKA_CONSUMER_GROUP_ID"));
+                String group = md.path("consumerGroup").asString();
+                assertThat(worker.at("/spec/template/metadata/annotations/aegis.dev~1kafka-consumer-group").asString())
+                        .isEqualTo(group);
+                assertThat(listenerGroups(Manifests.name(worker))).as("consumer groups in the service's code").contains(group);
             }
         }
         // attacks are rare: their workers cost nothing while idle
@@ -332,6 +337,24 @@ class InvariantsTest {
                 assertThat(partitions).containsKey(t).containsKey(t + ".dlt");
             }
         }
+    }
+
+    /** Group ids (literal or placeholder default) of the @KafkaListener methods of a worker's service. */
+    private static Set<String> listenerGroups(String worker) {
+        Path src = Manifests.MODULE.resolve("../" + worker.replace("-worker", "-service") + "/src/main/java").normalize();
+        Set<String> groups = new HashSet<>();
+        Pattern group = Pattern.compile("groupId\\s*=\\s*\"(?:\\$\\{[^:}]+:)?([a-z0-9.-]+)}?\"");
+        try (var files = java.nio.file.Files.walk(src)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                Matcher m = group.matcher(java.nio.file.Files.readString(f));
+                while (m.find()) {
+                    groups.add(m.group(1));
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read " + src, e);
+        }
+        return groups;
     }
 
     private static Map<String, Integer> partitions(List<JsonNode> docs) {
