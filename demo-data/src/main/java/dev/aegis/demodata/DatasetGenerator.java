@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -63,7 +64,11 @@ public final class DatasetGenerator {
             throws IOException, InterruptedException {
         long start = System.nanoTime();
         List<String> labels = catalogue.icons().stream().map(LabelledIcon::label).distinct().sorted().toList();
-        prepare(out, labels);
+        // a new dataset appears under its name only when complete, so a caller that checks for the folder
+        // never trains on half a dataset after an interrupted run
+        boolean fresh = !Files.exists(out);
+        Path work = fresh ? out.resolveSibling(out.getFileName() + ".partial") : out;
+        prepare(work, labels);
 
         Map<String, Integer> iconsPerLabel = catalogue.countsByLabel();
         int[] variants = variantsPerIcon(catalogue.icons(), iconsPerLabel, settings);
@@ -86,7 +91,7 @@ public final class DatasetGenerator {
                 LabelledIcon li = catalogue.icons().get(i);
                 int count = variants[i];
                 futures.add(pool.submit(() -> {
-                    List<String> files = renderIcon(li, count, out, settings, skipped);
+                    List<String> files = renderIcon(li, count, work, settings, skipped);
                     written.addAll(files);
                     int d = done.addAndGet(count);
                     int pct = (int) (100L * d / Math.max(1, totalImages));
@@ -120,8 +125,11 @@ public final class DatasetGenerator {
             imagesPerLabel.merge(label, 1, Integer::sum);
         }
         Map<String, String> assignment = GroupSplitter.assign(perSet, settings.splitFractions(), settings.seed());
-        Map<String, Map<String, Integer>> perSplit = writeSplits(out, labels, files, assignment, settings);
-        Notice.write(out.resolve("NOTICE.txt"), catalogue, perSet);
+        Map<String, Map<String, Integer>> perSplit = writeSplits(work, labels, files, assignment, settings);
+        Notice.write(work.resolve("NOTICE.txt"), catalogue, perSet);
+        if (fresh) {
+            Files.move(work, out, StandardCopyOption.ATOMIC_MOVE);
+        }
         Collections.sort(skipped);
         double seconds = (System.nanoTime() - start) / 1e9;
         log.printf("[demo-data] wrote %d images %s in %.1f s; splits by icon set %s%n", files.size(), imagesPerLabel,

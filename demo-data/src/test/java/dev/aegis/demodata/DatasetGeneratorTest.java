@@ -37,6 +37,7 @@ class DatasetGeneratorTest {
         DatasetGenerator.Result r = DatasetGenerator.generate(Fixtures.catalogue(), out, settings(2, false), Fixtures.QUIET);
 
         assertThat(r.imagesPerLabel()).isEqualTo(Map.of("bike", 10, "car", 6, "ship", 6));
+        assertThat(tmp.resolve("out.partial")).as("work folder renamed when complete").doesNotExist();
         assertThat(r.skippedIcons()).isEmpty();
         for (String label : List.of("bike", "car", "ship")) {
             try (Stream<Path> files = Files.list(out.resolve(label))) {
@@ -86,6 +87,13 @@ class DatasetGeneratorTest {
                 settings(2, true), Fixtures.QUIET);
         // mean icons per class = 11/3, x2 per icon = 7 images per class
         assertThat(r.imagesPerLabel()).isEqualTo(Map.of("bike", 7, "car", 7, "ship", 7));
+
+        // a second, smaller run into the same folder leaves no images of the first behind
+        DatasetGenerator.generate(Fixtures.catalogue(), tmp.resolve("bal"),
+                new DatasetGenerator.Settings(32, 1, 11, 2, false, new double[]{0.4, 0.3, 0.3}), Fixtures.QUIET);
+        try (Stream<Path> files = Files.walk(tmp.resolve("bal"))) {
+            assertThat(files.filter(p -> p.toString().endsWith(".png")).count()).isEqualTo(11);
+        }
     }
 
     private static Map<String, String> digests(Path dir) throws Exception {
