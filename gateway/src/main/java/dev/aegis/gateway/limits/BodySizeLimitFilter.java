@@ -40,7 +40,7 @@ class BodySizeLimitFilter implements WebFilter, Ordered {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         long declared = exchange.getRequest().getHeaders().getContentLength();
         if (declared > maxBytes) {
-            return Problems.write(exchange, HttpStatus.PAYLOAD_TOO_LARGE, "payload-too-large", message());
+            return Problems.write(exchange, HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", message());
         }
         if (declared >= 0) {
             return chain.filter(exchange);

@@ -3,6 +3,7 @@ package dev.aegis.gateway.limits;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.springframework.core.Ordered;
@@ -55,11 +56,13 @@ class RateLimitFilter implements WebFilter, Ordered {
         if (!exchange.getRequest().getPath().value().startsWith("/api/")) {
             return chain.filter(exchange);
         }
+        // the chain must run exactly once: map to an Optional instead of switchIfEmpty, which
+        // would also fire after the (empty) Mono<Void> of a request that went through
         return exchange.getPrincipal()
-                .map(RateLimitFilter::userId)
-                .map(user -> buckets.get(user, key -> newBucket()).tryConsumeAndReturnRemaining(1))
-                .flatMap(probe -> apply(exchange, chain, probe))
-                .switchIfEmpty(Mono.defer(() -> chain.filter(exchange)));
+                .map(principal -> Optional.of(userId(principal)))
+                .defaultIfEmpty(Optional.empty())
+                .flatMap(user -> user.isEmpty() ? chain.filter(exchange)
+                        : apply(exchange, chain, buckets.get(user.get(), key -> newBucket()).tryConsumeAndReturnRemaining(1)));
     }
 
     private Mono<Void> apply(ServerWebExchange exchange, WebFilterChain chain, ConsumptionProbe probe) {

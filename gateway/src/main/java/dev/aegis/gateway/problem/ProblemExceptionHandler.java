@@ -36,7 +36,7 @@ class ProblemExceptionHandler implements WebExceptionHandler {
                 status = HttpStatus.INTERNAL_SERVER_ERROR;
             }
             String type = switch (status) {
-                case PAYLOAD_TOO_LARGE -> "payload-too-large";
+                case CONTENT_TOO_LARGE -> "payload-too-large";
                 case NOT_FOUND -> "not-found";
                 case SERVICE_UNAVAILABLE, GATEWAY_TIMEOUT, BAD_GATEWAY -> "service-unavailable";
                 default -> "http-" + status.value();

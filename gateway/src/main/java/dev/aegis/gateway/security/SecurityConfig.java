@@ -165,7 +165,9 @@ class SecurityConfig {
                         .csrfTokenRepository(CookieServerCsrfTokenRepository.withHttpOnlyFalse())
                         // the SPA copies the XSRF-TOKEN cookie into X-XSRF-TOKEN as is
                         .csrfTokenRequestHandler(new ServerCsrfTokenRequestAttributeHandler())
-                        .requireCsrfProtectionMatcher(SecurityConfig::needsCsrf))
+                        .requireCsrfProtectionMatcher(SecurityConfig::needsCsrf)
+                        .accessDeniedHandler((exchange, ex) -> Problems.write(exchange, HttpStatus.FORBIDDEN,
+                                "csrf", "Missing or wrong CSRF token: send the XSRF-TOKEN cookie's value in X-XSRF-TOKEN")))
                 .logout(logout -> logout
                         .logoutUrl("/logout")
                         .logoutHandler(new DelegatingServerLogoutHandler(new SecurityContextServerLogoutHandler(),
