@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 /** The Java half of ./aegis: up, down, status. Exit codes: 0 ok, 1 failure, 2 usage. */
 @Command(name = "aegis", mixinStandardHelpOptions = true,
         description = "Runs the Aegis platform locally on real servers (state in .aegis/).",
-        subcommands = {AegisCli.Up.class, AegisCli.Down.class, AegisCli.Status.class})
+        subcommands = {AegisCli.Up.class, AegisCli.Down.class, AegisCli.Status.class, AegisCli.Preflight.class})
 public final class AegisCli implements Callable<Integer> {
 
     static Path root() {
@@ -73,6 +73,20 @@ public final class AegisCli implements Callable<Integer> {
         @Override
         public Integer call() {
             return stack().status(line -> System.out.println(line)) ? 0 : 1;
+        }
+    }
+
+    @Command(name = "preflight", hidden = true, description = "Check the ports up needs (before the demo model is built).")
+    static final class Preflight implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            try {
+                stack().preflight(line -> { });
+                return 0;
+            } catch (StartupException e) {
+                System.err.println("aegis up FAILED - " + e.getMessage());
+                return 1;
+            }
         }
     }
 

@@ -107,30 +107,13 @@ public final class LocalStack {
      * parallel). On any failure every component started by this call is stopped again.
      */
     public void up(Consumer<String> out) {
+        List<ServerProcess> toStart = preflight(out);
         new Dist(paths.root()).ensureInstalled(out);
-        List<ServerProcess> toStart = new ArrayList<>();
-        for (ServerProcess server : infrastructure()) {
-            if (!server.isRunning()) {
-                toStart.add(server);
-            }
-        }
-        List<ServerProcess> runnable = new ArrayList<>();
-        for (SpringBootService service : services) {
-            if (!service.isBuilt()) {
-                out.accept("WARNING " + service.name() + ": not built (no jar in " + service.module()
-                        + "/target), skipped");
-            } else if (!service.isRunning()) {
-                runnable.add(service);
-            }
-        }
-        // every port before anything starts: a clear message instead of half a stack
-        List<ServerProcess> checkFirst = new ArrayList<>(toStart);
-        checkFirst.addAll(runnable);
-        checkFirst.forEach(ServerProcess::checkPorts);
-
         List<ServerProcess> started = new ArrayList<>();
+        List<ServerProcess> servers = toStart.stream().filter(s -> !(s instanceof SpringBootService)).toList();
+        List<ServerProcess> runnable = toStart.stream().filter(s -> s instanceof SpringBootService).toList();
         try {
-            startAll(toStart, started, out);
+            startAll(servers, started, out);
             startAll(runnable, started, out);
         } catch (StartupException e) {
             out.accept("stopping the components started so far...");
@@ -139,6 +122,29 @@ public final class LocalStack {
             }
             throw e;
         }
+    }
+
+    /**
+     * What up would start (not running yet; services only when built), after checking every port
+     * of it: a taken port gives a clear message before anything starts, not half a stack.
+     */
+    public List<ServerProcess> preflight(Consumer<String> out) {
+        List<ServerProcess> toStart = new ArrayList<>();
+        for (ServerProcess server : infrastructure()) {
+            if (!server.isRunning()) {
+                toStart.add(server);
+            }
+        }
+        for (SpringBootService service : services) {
+            if (!service.isBuilt()) {
+                out.accept("WARNING " + service.name() + ": not built (no jar in " + service.module()
+                        + "/target), skipped");
+            } else if (!service.isRunning()) {
+                toStart.add(service);
+            }
+        }
+        toStart.forEach(ServerProcess::checkPorts);
+        return toStart;
     }
 
     private static void startAll(List<ServerProcess> servers, List<ServerProcess> started, Consumer<String> out) {

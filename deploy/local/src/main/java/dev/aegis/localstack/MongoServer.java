@@ -40,7 +40,7 @@ public final class MongoServer extends ServerProcess {
 
     @Override
     protected List<String> command() {
-        return List.of(java(), "-Xmx256m", "-cp", paths.dist().resolve("mongo").resolve("lib") + "/*",
+        return List.of(java(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", paths.dist().resolve("mongo").resolve("lib") + "/*",
                 "dev.aegis.localstack.mongo.MongoMain", "127.0.0.1", String.valueOf(port),
                 home.resolve("data").resolve("aegis.mv").toString());
     }

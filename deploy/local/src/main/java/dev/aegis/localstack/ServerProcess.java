@@ -53,7 +53,7 @@ public abstract class ServerProcess {
      * or AEGIS_START_TIMEOUT_SECONDS.
      */
     public Duration startTimeout() {
-        return configuredTimeout().orElse(Duration.ofSeconds(180));
+        return configuredTimeout().orElse(Duration.ofSeconds(300));
     }
 
     protected static java.util.Optional<Duration> configuredTimeout() {
