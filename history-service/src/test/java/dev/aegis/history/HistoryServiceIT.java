@@ -42,6 +42,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -54,7 +56,9 @@ import dev.aegis.events.EventTypes;
 import dev.aegis.events.ModelRef;
 import dev.aegis.events.PredictionCompleted;
 import dev.aegis.events.Topics;
+import dev.aegis.testsupport.MongoHandle;
 import dev.aegis.testsupport.RealServers;
+import dev.aegis.testsupport.RealServersExtension;
 import dev.aegis.testsupport.Server;
 import reactor.core.Disposable;
 
@@ -240,6 +244,7 @@ class HistoryServiceIT {
         awaitRecords(alice, 2);
         awaitRecords(bob, 1);
 
+        Instant beforeErasure = Instant.now();
         String eventId = http.delete().uri("/api/history").headers(h -> {
                     h.setBearerAuth(alice.token());
                     h.set("X-Correlation-Id", "erase-" + alice.id());
@@ -258,9 +263,38 @@ class HistoryServiceIT {
         assertThat(erasure.correlationid()).isEqualTo("erase-" + alice.id());
 
         // results of work done before the erasure, arriving late, do not bring the data back
-        send(Topics.PREDICTION_RESULTS, prediction(alice, null, "Car", Instant.now().minusSeconds(5)));
+        send(Topics.PREDICTION_RESULTS, prediction(alice, null, "Car", beforeErasure));
         awaitAllConsumed();
         get(alice, "/api/history").expectStatus().isOk().expectBody().jsonPath("$.items.length()").isEqualTo(0);
+    }
+
+    /** Mongo's URI as the extension published it, with quick server selection so an outage surfaces in seconds. */
+    @DynamicPropertySource
+    static void quickMongoFailures(DynamicPropertyRegistry registry) {
+        registry.add("spring.mongodb.uri", () -> System.getProperty("spring.mongodb.uri") + "?serverSelectionTimeoutMS=2000");
+    }
+
+    @Test
+    void aMongoOutageDelaysRecordsAndLosesNone() {
+        MongoHandle mongo = RealServersExtension.mongo();
+        double failuresBefore = mongoFailures();
+        List<String> ids = new ArrayList<>();
+        mongo.stop();
+        try {
+            for (int i = 0; i < 3; i++) {
+                CloudEvent<PredictionCompleted> event = prediction(alice, null, "Car");
+                ids.add(event.subject());
+                send(Topics.PREDICTION_RESULTS, event);
+            }
+            // the consumer got them and could not store them
+            await().atMost(WAIT).until(() -> mongoFailures() > failuresBefore);
+        } finally {
+            restart(mongo);
+        }
+        awaitRecords(alice, 3);
+        awaitAllConsumed();
+        ids.forEach(id -> get(alice, "/api/history/" + id).expectStatus().isOk());
+        assertThat(keysOn(Topics.deadLetter(Topics.PREDICTION_RESULTS))).doesNotContainAnyElementsOf(ids);
     }
 
     @Test
@@ -318,7 +352,8 @@ class HistoryServiceIT {
     }
 
     private void awaitRecords(User user, int count) {
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+        // errors are tolerated while waiting: right after a MongoDB restart a query may fail once
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
             Map<?, ?> page = get(user, "/api/history?size=100").expectStatus().isOk()
                     .expectBody(Map.class).returnResult().getResponseBody();
             return ((List<?>) page.get("items")).size() == count;
@@ -368,6 +403,59 @@ class HistoryServiceIT {
                 .retrieve()
                 .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() { })
                 .subscribe(into::add);
+    }
+
+    /** The port of a just-stopped server can take a moment to be free again. */
+    private static void restart(MongoHandle mongo) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            try {
+                mongo.start();
+                return;
+            } catch (RuntimeException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                System.out.println("[history-it] restarting mongo: " + e.getMessage().lines().findFirst().orElse(""));
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private double mongoFailures() {
+        String metrics = http.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        return metrics.lines()
+                .filter(l -> l.startsWith("history_ingest_failures_total") && l.contains("cause=\"mongo-unavailable\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    /** Every key on a topic, read until two polls in a row return nothing. */
+    private List<String> keysOn(String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<String> keys = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            int empty = 0;
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (empty < 2 && System.nanoTime() < deadline) {
+                var records = consumer.poll(Duration.ofSeconds(2));
+                if (records.isEmpty() && !consumer.assignment().isEmpty()) {
+                    empty++;
+                }
+                records.forEach(r -> keys.add(r.key()));
+            }
+        }
+        return keys;
     }
 
     private static List<ServerSentEvent<String>> records(List<ServerSentEvent<String>> events) {

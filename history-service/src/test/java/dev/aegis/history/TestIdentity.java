@@ -39,9 +39,9 @@ import dev.aegis.testsupport.RealServersExtension;
  * registered after {@code @RealServers} and before {@code @SpringBootTest}: it sets the issuer
  * property the context reads.
  */
-final class TestIdentity implements TestInstancePostProcessor {
+public final class TestIdentity implements TestInstancePostProcessor {
 
-    record User(String id, String token) {
+    public record User(String id, String token) {
     }
 
     private static final String ISSUER_PROPERTY = "spring.security.oauth2.resourceserver.jwt.issuer-uri";
@@ -56,7 +56,7 @@ final class TestIdentity implements TestInstancePostProcessor {
         init();
     }
 
-    static synchronized void init() {
+    public static synchronized void init() {
         if (keycloak != null || local != null) {
             return;
         }
@@ -75,7 +75,7 @@ final class TestIdentity implements TestInstancePostProcessor {
         System.out.println("[history-it] identity: local issuer " + local.issuer);
     }
 
-    static synchronized User newUser(String prefix) {
+    public static synchronized User newUser(String prefix) {
         String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
         if (keycloak != null) {
             keycloak.createUser(name, PASSWORD);

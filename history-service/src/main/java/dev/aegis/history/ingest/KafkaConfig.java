@@ -15,6 +15,7 @@ import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.util.backoff.FixedBackOff;
 
 import dev.aegis.events.MalformedEventException;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.aegis.events.Topics;
 
 /**
@@ -33,7 +34,7 @@ class KafkaConfig {
     private static final Logger log = LoggerFactory.getLogger(KafkaConfig.class);
 
     @Bean
-    DefaultErrorHandler resultErrorHandler(KafkaTemplate<String, byte[]> template,
+    DefaultErrorHandler resultErrorHandler(KafkaTemplate<String, byte[]> template, MeterRegistry meters,
                                            @Value("${aegis.history.retries:3}") int retries) {
         DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template,
                 (record, ex) -> new TopicPartition(Topics.deadLetter(record.topic()), -1));
@@ -42,9 +43,21 @@ class KafkaConfig {
         ExponentialBackOff untilMongoIsBack = new ExponentialBackOff(500L, 2.0);
         untilMongoIsBack.setMaxInterval(10_000L);
         handler.setBackOffFunction((record, ex) -> MongoOutage.is(ex) ? untilMongoIsBack : null);
-        handler.setRetryListeners((record, ex, attempt) -> log.warn("result {}-{}@{} failed (attempt {}): {}",
-                record.topic(), record.partition(), record.offset(), attempt, ex.toString()));
+        handler.setRetryListeners((record, ex, attempt) -> {
+            boolean outage = MongoOutage.is(ex);
+            meters.counter("history.ingest.failures", "cause", outage ? "mongo-unavailable" : "event").increment();
+            log.warn("result {}-{}@{} failed (attempt {}{}): {}", record.topic(), record.partition(), record.offset(),
+                    attempt, outage ? ", MongoDB unavailable, will retry until it is back" : "", rootMessage(ex));
+        });
         return handler;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 
     // Declared so the dead-letter and erasure topics exist before the first failure or erasure;

@@ -1,0 +1,153 @@
+package dev.aegis.history.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.UUID;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+
+import dev.aegis.events.CloudEvent;
+import dev.aegis.events.DetectorVerdict;
+import dev.aegis.events.EventCodec;
+import dev.aegis.events.EventTypes;
+import dev.aegis.events.ModelRef;
+import dev.aegis.events.PredictionCompleted;
+import dev.aegis.events.Topics;
+import dev.aegis.history.HistoryApplication;
+import dev.aegis.history.TestIdentity;
+import dev.aegis.testsupport.RealServersExtension;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Ingest rate and page-query latency at N records of one user, on the real local servers
+ * (Kafka broker and mongo-java-server as processes) and the whole service over HTTP with a signed
+ * token. Not part of the build; run:
+ * <pre>
+ * ./mvnw -q -pl history-service test-compile exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
+ *     -Dexec.args="-cp %classpath dev.aegis.history.bench.HistoryBenchmark 100000"
+ * </pre>
+ * Prints figures; asserts nothing.
+ */
+public final class HistoryBenchmark {
+
+    private static final String[] LABELS = {"Bike", "Car", "Ship"};
+
+    public static void main(String[] args) throws Exception {
+        int records = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        int queries = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        System.setProperty("aegis.it.identity", "local");
+        RealServersExtension.kafka();
+        RealServersExtension.mongo();
+        TestIdentity.init();
+        TestIdentity.User user = TestIdentity.newUser("bench");
+
+        ConfigurableApplicationContext app = new SpringApplicationBuilder(HistoryApplication.class)
+                .properties(Map.of("server.port", "0", "spring.kafka.listener.auto-startup", "false",
+                        "logging.level.root", "WARN", "spring.main.banner-mode", "off"))
+                .run();
+        try {
+            int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+            long produceStart = System.nanoTime();
+            produce(user.id(), records);
+            double produceSeconds = (System.nanoTime() - produceStart) / 1e9;
+            System.out.printf("produced %d result events in %.1f s%n", records, produceSeconds);
+
+            MeterRegistry meters = app.getBean(MeterRegistry.class);
+            long start = System.nanoTime();
+            app.getBean(KafkaListenerEndpointRegistry.class).getListenerContainer("history-results").start();
+            double stored;
+            do {
+                Thread.sleep(200);
+                stored = meters.find("history.records.stored").counters().stream().mapToDouble(c -> c.count()).sum();
+            } while (stored < records);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("ingest: %d records in %.1f s = %.0f records/s (one consumer, synchronous write per record)%n",
+                    records, seconds, records / seconds);
+
+            HttpClient http = HttpClient.newHttpClient();
+            measure(http, port, user.token(), "page of 20, newest first", "/api/history?size=20", queries);
+            measure(http, port, user.token(), "page of 20, label=Car", "/api/history?size=20&label=Car", queries);
+            measure(http, port, user.token(), "page of 100, kind=PREDICTION, last 7 days",
+                    "/api/history?size=100&kind=PREDICTION&from=" + Instant.now().minus(Duration.ofDays(7)), queries);
+            measure(http, port, user.token(), "stats (per label, per day)", "/api/history/stats", Math.max(10, queries / 10));
+        } finally {
+            app.close();
+        }
+        System.exit(0);
+    }
+
+    private static void produce(String userId, int count) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, System.getProperty("spring.kafka.bootstrap-servers"));
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
+        EventCodec codec = new EventCodec();
+        Random random = new Random(42);
+        Instant now = Instant.now();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < count; i++) {
+                String id = UUID.randomUUID().toString();
+                String label = LABELS[random.nextInt(LABELS.length)];
+                double confidence = 0.34 + random.nextDouble() * 0.66;
+                double rest = (1 - confidence) / 2;
+                Map<String, Double> probabilities = new java.util.HashMap<>();
+                for (String l : LABELS) {
+                    probabilities.put(l, l.equals(label) ? confidence : rest);
+                }
+                boolean flagged = random.nextDouble() < 0.05;
+                PredictionCompleted data = new PredictionCompleted(id, "img-" + id, "uploads/" + userId + "/img-" + id,
+                        random.nextDouble() < 0.2 ? "batch-" + (i / 50) : null, "photo-" + i + ".jpg",
+                        PredictionCompleted.Status.DONE, label, confidence, probabilities, new ModelRef("demo", "1"),
+                        new DetectorVerdict(flagged ? 0.9 : 0.1, 0.5, flagged), null, null);
+                // spread over 30 days so date filters and per-day statistics have work to do
+                Instant time = now.minusSeconds((long) (random.nextDouble() * 30 * 86_400));
+                CloudEvent<PredictionCompleted> event = new CloudEvent<>(CloudEvent.SPEC_VERSION, "evt-" + id,
+                        URI.create("urn:bench"), EventTypes.PREDICTION_COMPLETED, id, time, "application/json", userId,
+                        "corr-" + id, data);
+                producer.send(new ProducerRecord<>(Topics.PREDICTION_RESULTS, id, codec.write(event)));
+            }
+            producer.flush();
+        }
+    }
+
+    private static void measure(HttpClient http, int port, String token, String name, String path, int n) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + token).GET().build();
+        int warmup = Math.max(3, n / 10);
+        for (int i = 0; i < warmup; i++) {
+            check(http.send(request, HttpResponse.BodyHandlers.ofString()));
+        }
+        long[] nanos = new long[n];
+        for (int i = 0; i < n; i++) {
+            long t0 = System.nanoTime();
+            check(http.send(request, HttpResponse.BodyHandlers.ofString()));
+            nanos[i] = System.nanoTime() - t0;
+        }
+        Arrays.sort(nanos);
+        System.out.printf("%-45s n=%d  p50=%.1f ms  p95=%.1f ms  max=%.1f ms%n", name, n,
+                nanos[n / 2] / 1e6, nanos[(int) Math.ceil(n * 0.95) - 1] / 1e6, nanos[n - 1] / 1e6);
+    }
+
+    private static void check(HttpResponse<String> response) {
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("HTTP " + response.statusCode() + ": " + response.body());
+        }
+    }
+}
