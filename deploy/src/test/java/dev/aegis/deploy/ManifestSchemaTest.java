@@ -35,22 +35,28 @@ class ManifestSchemaTest {
     }
 
     @Test
-    void theInstallationSecretsRenderFromTheirFiles(@TempDir Path tmp) throws IOException {
-        // the real files are never in git: render a copy with throw-away values
+    void theSecretScriptWritesEveryFileTheSecretKustomizationReads(@TempDir Path tmp) throws Exception {
+        // the real files are never in git: run the documented script on a copy
         Path dir = tmp.resolve("secrets");
-        Files.createDirectories(dir.resolve("files"));
-        Files.copy(Manifests.K8S.resolve("secrets/kustomization.yaml"), dir.resolve("kustomization.yaml"));
-        for (String f : List.of("minio-config.env", "minio-access-key", "minio-secret-key", "mongodb-password",
-                "keycloak-db-username", "keycloak-db-password", "keycloak-admin-username", "keycloak-admin-password",
-                "gateway-client-secret", "batch-client-secret", "public-url")) {
-            Files.writeString(dir.resolve("files").resolve(f), "test-" + f);
+        Files.createDirectories(dir);
+        for (String f : List.of("kustomization.yaml", "generate-files.sh")) {
+            Files.copy(Manifests.K8S.resolve("secrets").resolve(f), dir.resolve(f));
         }
+        Process script = new ProcessBuilder("sh", dir.resolve("generate-files.sh").toString(), "https://aegis.example.com")
+                .redirectErrorStream(true).start();
+        String output = new String(script.getInputStream().readAllBytes());
+        assertThat(script.waitFor()).as(output).isZero();
 
         List<JsonNode> secrets = Manifests.render(dir);
 
         assertThat(secrets).extracting(Manifests::kind).containsOnly("Secret");
         assertThat(secrets).extracting(Manifests::name).containsExactlyInAnyOrderElementsOf(SecretNames.GENERATED);
         assertThat(violations(secrets)).isEmpty();
+        // random values, not a shared default
+        JsonNode mongo = secrets.stream().filter(s -> Manifests.name(s).equals("aegis-mongodb-password")).findFirst().orElseThrow();
+        assertThat(java.util.Base64.getDecoder().decode(mongo.at("/data/password").asString())).hasSizeGreaterThanOrEqualTo(32);
+        assertThat(Files.getPosixFilePermissions(dir.resolve("files/mongodb-password")))
+                .containsOnly(java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
     }
 
     @Test
