@@ -298,6 +298,11 @@ class InvariantsTest {
                         }
                     });
                 }
+                // nor hidden in a ConfigMap (everything in one is readable by anyone who may list it)
+                if ("ConfigMap".equals(Manifests.kind(doc))) {
+                    doc.path("data").propertyNames().stream().filter(k -> sensitive.matcher(k).matches())
+                            .forEach(k -> problems.add(where + ": ConfigMap key " + k + " looks like a credential"));
+                }
                 // an env var that looks like a credential must come from a Secret
                 walk(doc, n -> {
                     if (n.has("name") && n.has("value") && sensitive.matcher(n.path("name").asString()).matches()) {
