@@ -91,7 +91,9 @@ public class AttackService {
         // Polling the store (not an in-memory signal) works whichever API replica consumed the result.
         return get(userId, id).flatMap(first -> first.status() != AttackRecord.Status.PENDING ? Mono.just(first)
                 : Flux.interval(POLL)
-                        .concatMap(tick -> get(userId, id))
+                        // a slow read skips ticks instead of overflowing the interval
+                        .onBackpressureDrop()
+                        .concatMap(tick -> get(userId, id), 1)
                         .filter(r -> r.status() != AttackRecord.Status.PENDING)
                         .next()
                         .timeout(bounded, get(userId, id)));

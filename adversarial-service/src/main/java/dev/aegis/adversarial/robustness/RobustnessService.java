@@ -203,7 +203,7 @@ public class RobustnessService {
             return get(userId, id);
         }
         return get(userId, id).flatMap(first -> first.status() == RobustnessReport.Status.DONE ? Mono.just(first)
-                : Flux.interval(POLL).concatMap(t -> get(userId, id))
+                : Flux.interval(POLL).onBackpressureDrop().concatMap(t -> get(userId, id), 1)
                         .filter(r -> r.status() == RobustnessReport.Status.DONE)
                         .next()
                         .timeout(bounded, get(userId, id)));
