@@ -162,6 +162,9 @@ class InvariantsTest {
             assertThat(c.at("/securityContext/allowPrivilegeEscalation").asBoolean(true)).isFalse();
             assertThat(d.at("/spec/template/metadata/annotations/prometheus.io~1scrape").asString()).isEqualTo("true");
             assertThat(env(d, "SPRING_PROFILES_ACTIVE")).contains(WORKERS.contains(name) ? "worker" : "k8s");
+            if (WORKERS.contains(name)) {
+                assertThat(env(d, "SPRING_KAFKA_LISTENER_IMMEDIATE_STOP")).isEqualTo("false");
+            }
         }
         // a worker holds a batch: it gets longer than an API call
         assertThat(Manifests.podSpec(Manifests.one(docs, "Deployment", "inference-worker")).path("terminationGracePeriodSeconds").asInt())
