@@ -22,7 +22,7 @@ final class DemoModelCommand implements Callable<Integer> {
     Path data;
     @Option(names = "--out", required = true, description = "output folder; the model goes to OUT/aegis-demo/<version>/")
     Path out;
-    @Option(names = "--version", description = "model version (default: UTC timestamp)")
+    @Option(names = "--model-version", description = "model version (default: UTC timestamp)")
     String version;
     @Option(names = "--size", defaultValue = "64", description = "input side in pixels (default ${DEFAULT-VALUE})")
     int size;

@@ -44,8 +44,14 @@ final class RobustnessBench implements Callable<Integer> {
     @Option(names = "--limit-test", defaultValue = "0", description = "evaluate on at most N test images (quick runs)")
     int limitTest;
     @Option(names = "--detector-fpr", defaultValue = "0.045",
-            description = "FPR the threshold is calibrated at on validation data; a little under 5% so the test FPR stays <= 5% (default ${DEFAULT-VALUE})")
+            description = "FPR the threshold is calibrated at on validation data; a little under 5%% so the test FPR stays <= 5%% (default ${DEFAULT-VALUE})")
     double detectorFpr;
+    @Option(names = "--robust-samples", defaultValue = "500",
+            description = "test images attacked per epsilon for the accuracy-vs-epsilon curves (default ${DEFAULT-VALUE})")
+    int robustSamples;
+    @Option(names = "--pgd-samples", defaultValue = "2000",
+            description = "test images of the PGD-10 headline figures (default ${DEFAULT-VALUE}; FGSM uses the whole test set)")
+    int pgdSamples;
     @Option(names = "--seed", defaultValue = "42")
     long seed;
     @Option(names = "--threads", defaultValue = "0", description = "TensorFlow intra-op threads (0 = all cores)")
@@ -68,19 +74,19 @@ final class RobustnessBench implements Callable<Integer> {
             data = new DataLoaders.Splits(data.train(), data.validation(), data.test().first(limitTest), data.splitMethod());
         }
         Dataset test = data.test();
-        double[] eps = {0, 0.02, 0.05, 0.1, 0.15, 0.2};
+        double[] eps = {0, 0.05, 0.1, 0.2};
         TrainingConfig base = TrainingConfig.defaults().withSeed(seed).withThreads(threads).withEpochs(epochs);
 
         log.line("== 1/3 standard training ==");
         Pipeline.Result std = Pipeline.run(data, new Pipeline.Options("fmnist-cnn", run, base,
-                Augmentation.parse("none", 28), eps, 10, 1000, epsilon, detectorFpr, root.resolve("models/fmnist-cnn"),
+                Augmentation.parse("none", 28), eps, 10, robustSamples, epsilon, detectorFpr, root.resolve("models/fmnist-cnn"),
                 root.resolve("report-standard"), "fashion-mnist", "Fashion-MNIST (Debian dataset-fashion-mnist)"), log);
 
         log.line("== 2/3 adversarial training (" + atMethod + ", ratio " + atRatio + ", eps " + epsilon + ") ==");
         TrainingConfig at = base.withEpochs(atEpochs).withAdversarial(
                 TrainingConfig.AdversarialTraining.valueOf(atMethod.toUpperCase()), epsilon, atRatio, 7);
         Pipeline.Result adv = Pipeline.run(data, new Pipeline.Options("fmnist-cnn-at", run, at,
-                Augmentation.parse("none", 28), eps, 10, 1000, epsilon, detectorFpr, root.resolve("models/fmnist-cnn-at"),
+                Augmentation.parse("none", 28), eps, 10, robustSamples, epsilon, detectorFpr, root.resolve("models/fmnist-cnn-at"),
                 root.resolve("report-adversarial"), "fashion-mnist", "Fashion-MNIST (Debian dataset-fashion-mnist)"), log);
 
         log.line("== 3/3 full-test-set attacks and speed on the exported models ==");
@@ -91,8 +97,8 @@ final class RobustnessBench implements Callable<Integer> {
             double fgsm = Pipeline.attackedAccuracy(m, test, AttackSpec.fgsm(epsilon));
             double atClean = accuracy(a, test);
             double atFgsm = Pipeline.attackedAccuracy(a, test, AttackSpec.fgsm(epsilon));
-            double atPgd = Pipeline.attackedAccuracy(a, test, AttackSpec.pgd(epsilon, 10, seed));
-            double pgd = Pipeline.attackedAccuracy(m, test.first(2000), AttackSpec.pgd(epsilon, 10, seed));
+            double atPgd = Pipeline.attackedAccuracy(a, test.first(pgdSamples), AttackSpec.pgd(epsilon, 10, seed));
+            double pgd = Pipeline.attackedAccuracy(m, test.first(pgdSamples), AttackSpec.pgd(epsilon, 10, seed));
             log.line(String.format("standard: clean %.4f FGSM %.4f | adversarial training: clean %.4f FGSM %.4f PGD-10 %.4f",
                     clean, fgsm, atClean, atFgsm, atPgd));
             Speed speed = speed(m, test);
@@ -114,6 +120,7 @@ final class RobustnessBench implements Callable<Integer> {
             result.put("epochs", std.history().epochs().size());
             result.put("at_epochs", adv.history().epochs().size());
             result.put("test_images", test.size());
+            result.put("pgd_test_images", Math.min(pgdSamples, test.size()));
             result.put("total_minutes", round((System.nanoTime() - start) / 6e10));
             result.put("report", root.toString());
         }

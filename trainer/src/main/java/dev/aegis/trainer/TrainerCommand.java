@@ -129,7 +129,7 @@ public final class TrainerCommand implements Runnable {
         Path out;
         @Option(names = "--name", defaultValue = "model", description = "model name (default ${DEFAULT-VALUE})")
         String name;
-        @Option(names = "--version", description = "model version (default: UTC timestamp)")
+        @Option(names = "--model-version", description = "model version (default: UTC timestamp)")
         String version;
         @Option(names = "--report", description = "report folder (default OUT/<name>/<version>-report)")
         Path report;
