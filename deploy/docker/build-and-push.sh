@@ -6,20 +6,22 @@ set -eu
 registry=${1:?registry prefix, e.g. registry.example.com/aegis}
 version=${2:?image version, e.g. 0.1.0}
 jar_version=$(./mvnw -q help:evaluate -Dexpression=project.version -DforceStdout)
+# the runnable Boot jar: `-exec` where the module keeps its plain jar as the main artifact
+jar() { if [ -f "$1/target/$1-$jar_version-exec.jar" ]; then echo "$1/target/$1-$jar_version-exec.jar"; else echo "$1/target/$1-$jar_version.jar"; fi; }
 
 # CPU jars for every service
 ./mvnw -q -pl gateway,inference-service,adversarial-service,history-service -am package -DskipTests
 for s in gateway history-service; do
-  docker build -f deploy/docker/$s/Dockerfile --build-arg JAR_FILE=$s/target/$s-$jar_version.jar -t "$registry/$s:$version" .
+  docker build -f deploy/docker/$s/Dockerfile --build-arg JAR_FILE=$(jar $s) -t "$registry/$s:$version" .
 done
 for s in inference-service adversarial-service; do
-  docker build -f deploy/docker/$s/Dockerfile --target cpu --build-arg JAR_FILE=$s/target/$s-$jar_version.jar -t "$registry/$s:$version" .
+  docker build -f deploy/docker/$s/Dockerfile --target cpu --build-arg JAR_FILE=$(jar $s) -t "$registry/$s:$version" .
 done
 
 # the workers' GPU images: same code, TensorFlow's CUDA natives (Maven profile gpu)
 ./mvnw -q -Pgpu -pl inference-service,adversarial-service -am package -DskipTests
 for s in inference-service adversarial-service; do
-  docker build -f deploy/docker/$s/Dockerfile --target gpu --build-arg JAR_FILE=$s/target/$s-$jar_version.jar -t "$registry/$s:$version-gpu" .
+  docker build -f deploy/docker/$s/Dockerfile --target gpu --build-arg JAR_FILE=$(jar $s) -t "$registry/$s:$version-gpu" .
 done
 
 for s in gateway inference-service adversarial-service history-service; do

@@ -45,6 +45,11 @@ class DockerfileTest {
                         .contains("-XX:MaxRAMPercentage=")
                         .doesNotContain("USER root");
             }
+            // the default JAR_FILE is the runnable jar: `-exec` when the module classifies its Boot jar so
+            String pom = Files.readString(Manifests.MODULE.resolve("../" + s.getKey() + "/pom.xml"));
+            String jar = s.getKey() + "/target/" + s.getKey() + "-0.1.0-SNAPSHOT"
+                    + (pom.contains("<classifier>exec</classifier>") ? "-exec" : "") + ".jar";
+            assertThat(dockerfile).contains("ARG JAR_FILE=" + jar);
             boolean gpu = (boolean) s.getValue()[1];
             assertThat(dockerfile.contains(" AS gpu")).as("%s gpu target", s.getKey()).isEqualTo(gpu);
             // the last stage is what a plain `docker build` produces: never the GPU one
