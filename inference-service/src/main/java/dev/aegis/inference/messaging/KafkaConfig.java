@@ -12,9 +12,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
@@ -57,6 +59,14 @@ public class KafkaConfig {
     @Bean
     NewTopic userErasure() {
         return TopicBuilder.name(Topics.USER_ERASURE).partitions(3).replicas(1).build();
+    }
+
+    /** Our events, with the producer settings of {@code spring.kafka.producer.*} (acks=all, idempotent). */
+    @Bean
+    @Primary
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    KafkaTemplate<String, CloudEvent<?>> eventTemplate(ProducerFactory<?, ?> producerFactory) {
+        return new KafkaTemplate<>((ProducerFactory) producerFactory);
     }
 
     /** Sends whatever failed: raw bytes of a poison record, or the deserialized event. */
