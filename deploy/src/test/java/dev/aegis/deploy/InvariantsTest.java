@@ -237,6 +237,11 @@ class InvariantsTest {
                 .forEach(p -> exposed.add(p.at("/backend/service/name").asString() + p.path("path").asString()))));
         assertThat(exposed).containsExactlyInAnyOrder("gateway/", "aegis-keycloak-service/realms/",
                 "aegis-keycloak-service/resources/");
+        // in-memory browser sessions: several gateway pods need sticky routing
+        if (Manifests.one(docs, "HorizontalPodAutoscaler", "gateway").at("/spec/maxReplicas").asInt() > 1) {
+            assertThat(Manifests.one(docs, "Ingress", "gateway").at("/metadata/annotations/nginx.ingress.kubernetes.io~1affinity").asString())
+                    .isEqualTo("cookie");
+        }
         // Strimzi writes Kafka's listener policy from these peers: Aegis pods and KEDA only
         JsonNode peers = Manifests.one(docs, "Kafka", "aegis").at("/spec/kafka/listeners/0/networkPolicyPeers");
         assertThat(peers.toString()).contains("app.kubernetes.io/part-of", "keda");
