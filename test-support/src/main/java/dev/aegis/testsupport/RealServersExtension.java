@@ -85,6 +85,10 @@ public final class RealServersExtension implements BeforeAllCallback, TestInstan
             return HANDLES;
         }
         StackPaths p = paths();
+        if ("containers".equals(System.getProperty("aegis.servers"))) {
+            log("aegis.servers=containers was asked for, but this version has no container mode:"
+                    + " starting the real server processes (the default, which needs no container engine)");
+        }
         log("installing server binaries if needed under " + p.dist());
         new Dist(p.root()).ensureInstalled(RealServersExtension::log);
         Map<Server, ServerHandle> created = new EnumMap<>(Server.class);

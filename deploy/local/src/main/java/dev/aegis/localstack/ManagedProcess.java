@@ -133,7 +133,10 @@ public final class ManagedProcess {
             if (!Files.exists(logFile)) {
                 return "(no log at " + logFile + ")";
             }
-            List<String> all = Files.readAllLines(logFile, StandardCharsets.ISO_8859_1);
+            // stack frames say little in a start-up failure: keep the messages and "Caused by" lines
+            List<String> all = Files.readAllLines(logFile, StandardCharsets.ISO_8859_1).stream()
+                    .filter(l -> !l.startsWith("\tat ") && !l.matches("\\s+at .*") && !l.matches("\\s+\\.\\.\\. \\d+ more"))
+                    .toList();
             return String.join(System.lineSeparator(), all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException e) {
             return "(cannot read " + logFile + ": " + e.getMessage() + ")";

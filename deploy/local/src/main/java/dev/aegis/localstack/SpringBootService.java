@@ -51,7 +51,23 @@ public final class SpringBootService extends ServerProcess {
         } catch (IOException e) {
             return Optional.empty();
         }
-        return found.stream().max((a, b) -> Long.compare(a.toFile().lastModified(), b.toFile().lastModified()));
+        // a module may also keep its plain library jar next to the fat one (e.g. classifier -exec)
+        return found.stream().filter(SpringBootService::isExecutable)
+                .max((a, b) -> Long.compare(a.toFile().lastModified(), b.toFile().lastModified()));
+    }
+
+    private static boolean isExecutable(Path jar) {
+        try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+            java.util.jar.Manifest manifest = file.getManifest();
+            if (manifest == null || manifest.getMainAttributes().getValue("Main-Class") == null) {
+                return false;
+            }
+            // a jar repackaged twice starts Boot's launcher from itself until the stack overflows
+            String start = manifest.getMainAttributes().getValue("Start-Class");
+            return start == null || !start.startsWith("org.springframework.boot.loader.");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     public boolean isBuilt() {
