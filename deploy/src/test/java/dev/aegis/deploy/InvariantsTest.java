@@ -150,6 +150,10 @@ class InvariantsTest {
             assertThat(c.at("/livenessProbe/httpGet/path").asString()).isEqualTo("/actuator/health/liveness");
             assertThat(c.at("/startupProbe/httpGet/path").asString()).isEqualTo("/actuator/health/liveness");
             assertThat(c.path("envFrom").toString()).contains("aegis-endpoints");
+            // storage endpoint and storage credentials go together, and only where S3 is used
+            boolean s3 = c.path("env").toString().contains("AEGIS_STORAGE_ACCESS_KEY");
+            assertThat(c.path("envFrom").toString().contains("aegis-storage")).as("%s storage config", name).isEqualTo(s3);
+            assertThat(s3).as("%s uses S3", name).isEqualTo(name.startsWith("inference") || name.startsWith("adversarial"));
             int preStop = c.at("/lifecycle/preStop/sleep/seconds").asInt(-1);
             assertThat(preStop).as("%s preStop sleep", name).isPositive();
             String phase = envOr(d, "SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE",
