@@ -184,6 +184,8 @@ class GatewaySliceTest {
                 .expectBody()
                 .jsonPath("$.id").isEqualTo(u.sub())
                 .jsonPath("$.username").isEqualTo("u-" + u.sub())
+                // no name in the token: the username stands in
+                .jsonPath("$.name").isEqualTo("u-" + u.sub())
                 .jsonPath("$.roles[0]").isEqualTo("admin")
                 .jsonPath("$.via").isEqualTo("bearer");
     }

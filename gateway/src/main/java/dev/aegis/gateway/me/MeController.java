@@ -25,15 +25,21 @@ class MeController {
                 .toList();
         if (authentication instanceof OAuth2AuthenticationToken login
                 && login.getPrincipal() instanceof OidcUser user) {
-            return new Me(user.getSubject(), user.getPreferredUsername(), user.getFullName(), user.getEmail(),
-                    roles, "session");
+            return new Me(user.getSubject(), user.getPreferredUsername(),
+                    displayName(user.getFullName(), user.getPreferredUsername()), user.getEmail(), roles, "session");
         }
         if (authentication instanceof JwtAuthenticationToken bearer) {
             var jwt = bearer.getToken();
             return new Me(jwt.getSubject(), jwt.getClaimAsString("preferred_username"),
-                    jwt.getClaimAsString("name"), jwt.getClaimAsString("email"), roles, "bearer");
+                    displayName(jwt.getClaimAsString("name"), jwt.getClaimAsString("preferred_username")),
+                    jwt.getClaimAsString("email"), roles, "bearer");
         }
         return new Me(authentication.getName(), authentication.getName(), null, null, roles, "other");
+    }
+
+    /** Accounts registered without first and last name are shown by their username. */
+    private static String displayName(String fullName, String username) {
+        return fullName == null || fullName.isBlank() ? username : fullName;
     }
 
     /** {@code via}: {@code session} for a browser login, {@code bearer} for a program's token. */
