@@ -45,7 +45,7 @@ public class DynamicBatcher implements SmartLifecycle {
     }
 
     private final ActiveModel active;
-    private final int maxSize;
+    private volatile int maxSize;
     private final long maxWaitNanos;
     private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
     private final DistributionSummary batchSizes;
@@ -68,6 +68,14 @@ public class DynamicBatcher implements SmartLifecycle {
         meters.gauge("aegis.inference.queue.depth", queue, BlockingQueue::size);
     }
 
+    /** Changes the largest batch at run time (the pipeline benchmark compares against batch size 1). */
+    public void maxSize(int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1");
+        }
+        this.maxSize = size;
+    }
+
     public CompletableFuture<Outcome> submit(BufferedImage image) {
         CompletableFuture<Outcome> result = new CompletableFuture<>();
         if (!running) {
@@ -81,6 +89,7 @@ public class DynamicBatcher implements SmartLifecycle {
     private void loop() {
         List<Job> batch = new ArrayList<>(maxSize);
         while (running || !queue.isEmpty()) {
+            int maxSize = this.maxSize;
             try {
                 Job first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {

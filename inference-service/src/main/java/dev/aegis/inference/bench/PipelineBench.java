@@ -1,0 +1,181 @@
+package dev.aegis.inference.bench;
+
+import java.awt.image.BufferedImage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.UUID;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.aegis.inference.InferenceApplication;
+import dev.aegis.inference.prediction.PredictionDocument;
+import dev.aegis.inference.prediction.PredictionService;
+import dev.aegis.inference.prediction.PredictionStatus;
+import dev.aegis.inference.upload.ImageValidator;
+import dev.aegis.inference.upload.UploadStore;
+import dev.aegis.inference.upload.ValidatedImage;
+import dev.aegis.inference.worker.ActiveModel;
+import dev.aegis.inference.worker.DynamicBatcher;
+import dev.aegis.model.Model;
+import dev.aegis.model.detect.FeatureSqueezingDetector;
+import dev.aegis.model.image.Pixels;
+import reactor.core.publisher.Flux;
+
+/**
+ * {@code ./aegis bench pipeline}: on the running local stack (Kafka, S3, MongoDB from the usual
+ * properties), starts this service in-process (api + worker) with the registry's active model
+ * and measures, side by side in one JVM:
+ * <ul>
+ *   <li>{@code raw_images_per_s}: the loaded model called directly, batched (preprocess +
+ *       predict + detector: the same work the worker does per image);</li>
+ *   <li>{@code pipeline_images_per_s}: N images submitted concurrently through the API role's
+ *       service (object storage, MongoDB, Kafka request) until each result event was applied
+ *       (Kafka result -> status DONE), with dynamic batching;</li>
+ *   <li>{@code batching_speedup}: that pipeline throughput over the same run with a batch-size-1
+ *       worker;</li>
+ *   <li>{@code p50_overhead_ms}: median latency of one request at a time through the pipeline
+ *       minus the median of the raw single-image model call (idle stack).</li>
+ * </ul>
+ * HTTP and token validation are not in the measured path (they do not depend on this design).
+ * Prints one JSON line last. Not part of the build's tests: it needs the local stack.
+ */
+public final class PipelineBench {
+
+    private PipelineBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int images = Integer.getInteger("bench.images", 256);
+        int sequential = Integer.getInteger("bench.sequential", 40);
+        List<String> springArgs = new ArrayList<>(Arrays.asList(args));
+        springArgs.add("--server.port=0");
+        springArgs.add("--spring.profiles.active=api,worker");
+        springArgs.add("--logging.level.root=WARN");
+        try (ConfigurableApplicationContext context = SpringApplication.run(InferenceApplication.class,
+                springArgs.toArray(String[]::new))) {
+            run(context, images, sequential);
+        }
+        System.exit(0);
+    }
+
+    private static void run(ConfigurableApplicationContext context, int count, int sequential) throws Exception {
+        ActiveModel active = context.getBean(ActiveModel.class);
+        DynamicBatcher batcher = context.getBean(DynamicBatcher.class);
+        PredictionService predictions = context.getBean(PredictionService.class);
+        ImageValidator validator = context.getBean(ImageValidator.class);
+        UploadStore uploads = context.getBean(UploadStore.class);
+        int maxBatch = context.getEnvironment().getProperty("aegis.inference.batch.max-size", Integer.class, 32);
+        if (active.await(Duration.ofMinutes(3)) == null) {
+            throw new IllegalStateException("no active model in the registry: run ./aegis up (which registers the demo model)");
+        }
+        Model model = active.current().model();
+        FeatureSqueezingDetector detector = active.current().detector();
+        String user = "bench-" + UUID.randomUUID();
+        List<ValidatedImage> inputs = new ArrayList<>();
+        SplittableRandom random = new SplittableRandom(42);
+        for (int i = 0; i < count + sequential + 2 * count; i++) {
+            inputs.add(validator.validate("bench-" + i + ".png", png(random, model)));
+        }
+        List<BufferedImage> decoded = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            decoded.add(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(inputs.get(i).bytes())));
+        }
+
+        // raw: warm up, then the batched in-process model, then single images
+        raw(model, detector, decoded.subList(0, Math.min(maxBatch, decoded.size())), maxBatch);
+        long t0 = System.nanoTime();
+        raw(model, detector, decoded, maxBatch);
+        double rawPerSecond = count / seconds(t0);
+        double[] rawSingle = new double[sequential];
+        for (int i = 0; i < sequential; i++) {
+            long s = System.nanoTime();
+            raw(model, detector, List.of(decoded.get(i % decoded.size())), 1);
+            rawSingle[i] = (System.nanoTime() - s) / 1e6;
+        }
+
+        // pipeline, idle stack, one request at a time
+        double[] pipelineSingle = new double[sequential];
+        for (int i = 0; i < sequential; i++) {
+            long s = System.nanoTime();
+            PredictionDocument doc = predictions.submit(user, inputs.get(count + i)).block();
+            PredictionDocument done = predictions.await(user, doc.id(), Duration.ofSeconds(60)).block();
+            require(done);
+            pipelineSingle[i] = (System.nanoTime() - s) / 1e6;
+        }
+
+        // pipeline under concurrent load: dynamic batching, then a batch-size-1 worker
+        double pipelinePerSecond = concurrent(predictions, user, inputs.subList(count + sequential,
+                count + sequential + count));
+        batcher.maxSize(1);
+        double batchOnePerSecond = concurrent(predictions, user, inputs.subList(count + sequential + count,
+                count + sequential + 2 * count));
+        batcher.maxSize(maxBatch);
+
+        uploads.deleteAll(user).block();
+        predictions.deleteAll(user).block();
+
+        double overhead = median(pipelineSingle) - median(rawSingle);
+        System.out.printf(Locale.ROOT, "{\"model\":\"%s:%s\",\"images\":%d,\"max_batch\":%d,\"raw_images_per_s\":%.1f,"
+                        + "\"pipeline_images_per_s\":%.1f,\"pipeline_to_raw_ratio\":%.3f,"
+                        + "\"pipeline_batch1_images_per_s\":%.1f,\"batching_speedup\":%.2f,"
+                        + "\"raw_p50_ms\":%.2f,\"pipeline_p50_ms\":%.2f,\"p50_overhead_ms\":%.2f}%n",
+                model.card().name(), model.card().version(), count, maxBatch, rawPerSecond, pipelinePerSecond,
+                pipelinePerSecond / rawPerSecond, batchOnePerSecond, pipelinePerSecond / batchOnePerSecond,
+                median(rawSingle), median(pipelineSingle), overhead);
+    }
+
+    private static void raw(Model model, FeatureSqueezingDetector detector, List<BufferedImage> images, int batch) {
+        for (int from = 0; from < images.size(); from += batch) {
+            List<BufferedImage> chunk = images.subList(from, Math.min(images.size(), from + batch));
+            float[][] x = new float[chunk.size()][];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = model.preprocess(chunk.get(i));
+            }
+            model.predict(Arrays.asList(x));
+            if (detector != null) {
+                detector.checkBatch(x);
+            }
+        }
+    }
+
+    private static double concurrent(PredictionService predictions, String user, List<ValidatedImage> images) {
+        long t0 = System.nanoTime();
+        List<PredictionDocument> done = Flux.fromIterable(images)
+                .flatMap(image -> predictions.submit(user, image), 64)
+                .flatMap(doc -> predictions.await(user, doc.id(), Duration.ofSeconds(120)), 512)
+                .collectList().block();
+        done.forEach(PipelineBench::require);
+        return images.size() / seconds(t0);
+    }
+
+    private static void require(PredictionDocument d) {
+        if (d == null || d.status() != PredictionStatus.DONE) {
+            throw new IllegalStateException("prediction did not complete: " + (d == null ? null : d.status()
+                    + " " + d.error()));
+        }
+    }
+
+    private static byte[] png(SplittableRandom random, Model model) {
+        int size = Math.max(model.card().input().height(), 64);
+        float[] pixels = new float[size * size * 3];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (float) random.nextDouble();
+        }
+        return Pixels.toPng(Pixels.toImage(pixels, size, size, 3));
+    }
+
+    private static double seconds(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static double median(double[] values) {
+        double[] s = values.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}
