@@ -134,6 +134,21 @@ class TrainerCommandTest {
     }
 
     @Test
+    void demoModelWritesAegisDemoWithAnHonestDatasetDescription(@TempDir Path out) {
+        assertThat(run(new StringWriter(), new StringWriter(), "demo-model", "--data", data.toString(), "--out",
+                out.toString(), "--model-version", "7", "--size", "16", "--epochs", "1", "--threads", "1", "--quiet"))
+                .isZero();
+        ModelCard card = ModelCard.read(out.resolve("aegis-demo/7"));
+        assertThat(card.name()).isEqualTo("aegis-demo");
+        assertThat(card.dataset().description()).contains("icon").contains("Not photographs");
+        assertThat(card.detector()).isNotNull();
+        StringWriter err = new StringWriter();
+        assertThat(run(new StringWriter(), err, "demo-model", "--data", out.resolve("none").toString(), "--out",
+                out.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("demo dataset folder not found");
+    }
+
+    @Test
     void stratifiedSplitKeepsEveryClassInEverySplit() throws Exception {
         DataLoaders.Splits s = DataLoaders.folder(data, new ModelCard.Input(8, 8, 1, 0, 1), 1, true,
                 new PrintProgress(System.err, true));
