@@ -40,10 +40,14 @@ public class ResourceServerAutoConfiguration {
     @ConditionalOnMissingBean
     ReactiveJwtDecoder jwtDecoder(
             @Value("${spring.security.oauth2.resourceserver.jwt.issuer-uri}") String issuer,
+            @Value("${spring.security.oauth2.resourceserver.jwt.jwk-set-uri:}") String configuredJwkSetUri,
             SecurityProperties properties) {
         // Keycloak's certificate endpoint is derived, not discovered, so a service starts (and
         // reports ready) while Keycloak is still starting; keys are fetched on the first token.
-        String jwkSetUri = issuer.replaceAll("/+$", "") + "/protocol/openid-connect/certs";
+        // In a cluster the keys come from the in-cluster address while the issuer stays public.
+        String jwkSetUri = configuredJwkSetUri.isBlank()
+                ? issuer.replaceAll("/+$", "") + "/protocol/openid-connect/certs"
+                : configuredJwkSetUri;
         NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSetUri(jwkSetUri).build();
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
                 JwtValidators.createDefaultWithIssuer(issuer),
