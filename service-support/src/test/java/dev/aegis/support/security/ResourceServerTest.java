@@ -30,7 +30,7 @@ class ResourceServerTest {
     void bind(org.springframework.context.ApplicationContext context) {
         client = WebTestClient.bindToApplicationContext(context)
                 .apply(org.springframework.security.test.web.reactive.server.SecurityMockServerConfigurers.springSecurity())
-                .configureClient().build();
+                .configureClient().responseTimeout(java.time.Duration.ofSeconds(60)).build();
     }
 
     @Test
