@@ -56,11 +56,20 @@ public final class PipelineBench {
         springArgs.add("--server.port=0");
         springArgs.add("--spring.profiles.active=api,worker");
         springArgs.add("--logging.level.root=WARN");
+        // own consumer groups: the bench's results must reach this process, not a running service
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        springArgs.add("--aegis.inference.worker-group=bench-worker-" + run);
+        springArgs.add("--aegis.inference.api-group=bench-api-" + run);
+        int status = 0;
         try (ConfigurableApplicationContext context = SpringApplication.run(InferenceApplication.class,
                 springArgs.toArray(String[]::new))) {
             run(context, images, sequential);
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            status = 1;
         }
-        System.exit(0);
+        // Kafka and OkHttp threads would keep the JVM alive for a while after main
+        System.exit(status);
     }
 
     private static void run(ConfigurableApplicationContext context, int count, int sequential) throws Exception {

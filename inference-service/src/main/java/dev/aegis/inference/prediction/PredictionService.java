@@ -102,7 +102,9 @@ public class PredictionService {
             if (first.status() != PredictionStatus.PENDING || wait.isZero()) {
                 return Mono.just(first);
             }
-            return Flux.merge(completed.asFlux().filter(id::equals).map(x -> 0L), Flux.interval(POLL_INTERVAL))
+            return Flux.merge(completed.asFlux().filter(id::equals).map(x -> 0L),
+                            Flux.interval(POLL_INTERVAL).onBackpressureDrop())
+                    .onBackpressureDrop()
                     .concatMap(x -> find(userId, id))
                     .filter(d -> d.status() != PredictionStatus.PENDING)
                     .next()

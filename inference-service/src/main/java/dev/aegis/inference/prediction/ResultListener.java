@@ -31,7 +31,7 @@ class ResultListener {
         this.meters = meters;
     }
 
-    @KafkaListener(id = "inference-results", groupId = "inference-api", topics = Topics.PREDICTION_RESULTS)
+    @KafkaListener(id = "inference-results", groupId = "${aegis.inference.api-group:inference-api}", topics = Topics.PREDICTION_RESULTS)
     void onResult(CloudEvent<?> event) {
         if (!(event.data() instanceof PredictionCompleted)) {
             meters.counter("aegis.inference.events.ignored", "type", event.type()).increment();

@@ -95,7 +95,7 @@ class PredictionWorker {
                         CompletableFuture<DynamicBatcher.Outcome> outcome, String failure) {
     }
 
-    @KafkaListener(id = "inference-worker", groupId = "inference-worker", topics = Topics.PREDICTION_REQUESTS,
+    @KafkaListener(id = "inference-worker", groupId = "${aegis.inference.worker-group:inference-worker}", topics = Topics.PREDICTION_REQUESTS,
             containerFactory = "workerBatchFactory", concurrency = "${aegis.inference.worker-concurrency:2}",
             properties = "max.poll.records=${aegis.inference.batch.max-size:32}")
     void onRequests(List<ConsumerRecord<String, CloudEvent<?>>> records) throws Exception {
