@@ -1,7 +1,7 @@
 package dev.aegis.reliability.load;
 
-import static io.gatling.javaapi.core.CoreDsl.ByteArrayBodyPart;
-import static io.gatling.javaapi.core.CoreDsl.StringBodyPart;
+import static io.gatling.javaapi.http.HttpDsl.ByteArrayBodyPart;
+import static io.gatling.javaapi.http.HttpDsl.StringBodyPart;
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.global;
