@@ -38,7 +38,7 @@ final class DemoModelCommand implements Callable<Integer> {
                     + " (generate it with the demo-data command first)");
         }
         PrintProgress log = new PrintProgress(System.err, quiet);
-        TrainingConfig config = training.toConfig(12);
+        TrainingConfig config = training.toConfig(8);
         DataLoaders.Splits splits = DataLoaders.folder(data, new ModelCard.Input(size, size, 3, 0, 1), config.seed(),
                 true, log);
         String v = version != null ? version : TrainerCommand.timestampVersion();
