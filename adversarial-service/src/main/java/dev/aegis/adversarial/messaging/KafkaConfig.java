@@ -50,14 +50,16 @@ public class KafkaConfig {
                 // owned by other services; created here too (with one partition, never shrinking theirs)
                 // so that this service's listeners start on a fresh broker
                 new NewTopic(Topics.MODEL_EVENTS, 1, r),
+                new NewTopic(Topics.deadLetter(Topics.MODEL_EVENTS), 1, r),
                 new NewTopic(Topics.USER_ERASURE, 1, r));
     }
 
     @Bean
     CommonErrorHandler kafkaErrorHandler(KafkaTemplate<String, Object> template, EventPublisher publisher) {
-        // same partition number on the dead-letter topic: it is created with as many partitions
+        // partition left to the producer (negative = unset): a dead-letter topic created elsewhere
+        // may have fewer partitions than its source
         DeadLetterPublishingRecoverer dlt = new DeadLetterPublishingRecoverer(template,
-                (record, ex) -> new TopicPartition(Topics.deadLetter(record.topic()), record.partition()));
+                (record, ex) -> new TopicPartition(Topics.deadLetter(record.topic()), -1));
         ConsumerRecordRecoverer recoverer = (record, ex) -> {
             dlt.accept(record, ex);
             if (record.value() instanceof CloudEvent<?> event && event.data() instanceof AttackRequested request) {

@@ -76,7 +76,8 @@ public final class AttackEngine {
         double linf = 0;
         double l2 = 0;
         for (int j = 0; j < clean.length; j++) {
-            double d = adv[j] - clean[j];
+            // on the 8-bit levels, in double: 51 levels are exactly 0.2, not 0.2 plus float noise
+            double d = (Math.round(adv[j] * 255f) - Math.round(clean[j] * 255f)) / 255.0;
             linf = Math.max(linf, Math.abs(d));
             l2 += d * d;
         }

@@ -84,6 +84,8 @@ class AttackControllerTest {
 
     @BeforeEach
     void setUp() {
+        // the first request of a loaded machine warms up codecs and security: more than the default 5 s
+        web = web.mutate().responseTimeout(java.time.Duration.ofSeconds(60)).build();
         when(catalog.active()).thenReturn(Mono.just(new ActiveModelCatalog.ActiveModel(new ModelRef("demo", "1"),
                 List.of("Bike", "Car", "Ship"))));
         when(storage.exists(anyString())).thenReturn(Mono.just(false));

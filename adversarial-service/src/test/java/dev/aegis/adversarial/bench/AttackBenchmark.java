@@ -72,29 +72,35 @@ public final class AttackBenchmark {
                 BufferedImage image = decoder.decode(stored);
                 model.probabilities(new float[][] {Pixels.preprocess(image, model.card().input())});
             };
-            double forwardMs = measure(forward, iterations);
-            double forwardDetectMs = measure(() -> {
+            Runnable forwardDetect = () -> {
                 BufferedImage image = decoder.decode(stored);
                 float[] input = Pixels.preprocess(image, model.card().input());
                 model.probabilities(new float[][] {input});
                 detector.check(input);
-            }, iterations);
-            double fgsmMs = measure(() -> attack(model, detector, decoder, stored, "FGSM", 1), iterations);
-            double fgsmNoDetectorMs = measure(() -> attack(model, null, decoder, stored, "FGSM", 1), iterations);
+            };
+            Runnable fgsm = () -> attack(model, detector, decoder, stored, "FGSM", 1);
+            Runnable fgsmNoDetector = () -> attack(model, null, decoder, stored, "FGSM", 1);
+            // interleaved rounds: on a shared machine every variant sees the same background load,
+            // and the ratios are taken per round before the median
+            double[][] t = interleaved(List.of(forward, forwardDetect, fgsm, fgsmNoDetector), iterations);
+            double forwardMs = median(t[0]);
             System.out.printf("forward pass (decode + preprocess + predict):        %8.2f ms%n", forwardMs);
-            System.out.printf("forward pass + detector (the inference worker path): %8.2f ms%n", forwardDetectMs);
-            System.out.printf("FGSM worker path with detector verdict:               %8.2f ms = %.2fx forward, %.2fx forward+detector%n",
-                    fgsmMs, fgsmMs / forwardMs, fgsmMs / forwardDetectMs);
-            System.out.printf("FGSM worker path without detector:                    %8.2f ms = %.2fx forward%n",
-                    fgsmNoDetectorMs, fgsmNoDetectorMs / forwardMs);
+            System.out.printf("forward pass + detector (the inference worker path): %8.2f ms%n", median(t[1]));
+            System.out.printf("FGSM worker path with detector verdict:              %8.2f ms = %.2fx forward, %.2fx forward+detector%n",
+                    median(t[2]), medianRatio(t[2], t[0]), medianRatio(t[2], t[1]));
+            System.out.printf("FGSM worker path without detector:                   %8.2f ms = %.2fx forward%n",
+                    median(t[3]), medianRatio(t[3], t[0]));
 
             int[] ks = {1, 2, 4, 8, 16, 32};
+            List<Runnable> pgd = new java.util.ArrayList<>();
+            for (int k : ks) {
+                pgd.add(() -> attack(model, detector, decoder, stored, "PGD", k));
+            }
+            double[][] p = interleaved(pgd, Math.max(5, iterations / 3));
             double[] costs = new double[ks.length];
             for (int i = 0; i < ks.length; i++) {
-                int k = ks[i];
-                costs[i] = measure(() -> attack(model, detector, decoder, stored, "PGD", k),
-                        Math.max(3, iterations * 2 / (k + 1)));
-                System.out.printf("PGD-%-3d worker path: %8.2f ms%n", k, costs[i]);
+                costs[i] = median(p[i]);
+                System.out.printf("PGD-%-3d worker path: %8.2f ms (%.2fx forward)%n", ks[i], costs[i], costs[i] / forwardMs);
             }
             double[] fit = linearFit(ks, costs);
             System.out.printf("PGD-k linear fit: %.2f ms + %.2f ms x k (R^2 = %.4f)%n", fit[0], fit[1], fit[2]);
@@ -108,19 +114,34 @@ public final class AttackBenchmark {
         AttackEngine.run(model, detector, image, spec);
     }
 
-    /** Median of {@code n} timed runs after a warm-up. */
-    private static double measure(Runnable run, int n) {
-        for (int i = 0; i < Math.max(3, n / 5); i++) {
-            run.run();
+    /** Times of each variant over {@code n} rounds; every round runs every variant once, after a warm-up. */
+    private static double[][] interleaved(List<Runnable> variants, int n) {
+        for (int w = 0; w < 3; w++) {
+            variants.forEach(Runnable::run);
         }
-        double[] ms = new double[n];
+        double[][] ms = new double[variants.size()][n];
         for (int i = 0; i < n; i++) {
-            long t0 = System.nanoTime();
-            run.run();
-            ms[i] = (System.nanoTime() - t0) / 1e6;
+            for (int v = 0; v < variants.size(); v++) {
+                long t0 = System.nanoTime();
+                variants.get(v).run();
+                ms[v][i] = (System.nanoTime() - t0) / 1e6;
+            }
         }
-        Arrays.sort(ms);
-        return ms[n / 2];
+        return ms;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private static double medianRatio(double[] a, double[] b) {
+        double[] r = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = a[i] / b[i];
+        }
+        return median(r);
     }
 
     private static double[] linearFit(int[] x, double[] y) {

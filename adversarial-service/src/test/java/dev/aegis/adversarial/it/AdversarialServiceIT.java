@@ -113,7 +113,7 @@ class AdversarialServiceIT {
         bobId = subject(bobToken);
 
         // the user's uploads, as the inference service stores them (content-addressed under the user's prefix)
-        images = ShapesModel.generate(24, 99);
+        images = ShapesModel.generate(15, 99);
         for (float[] x : images.x()) {
             byte[] png = ShapesModel.png(x);
             String id = UserImages.idOf(png);
@@ -166,7 +166,7 @@ class AdversarialServiceIT {
         for (int i = 0; i < imageIds.size(); i++) {
             refs.add(Map.of("imageId", imageIds.get(i), "label", ShapesModel.LABELS.get(images.y()[i])));
         }
-        Map<String, Object> body = Map.of("images", refs, "method", "FGSM", "epsilons", List.of(0, 0.05, 0.1, 0.2, 0.3));
+        Map<String, Object> body = Map.of("images", refs, "method", "FGSM", "epsilons", List.of(0, 0.1, 0.2, 0.3));
         var result = web.post().uri("/api/robustness?wait=30").headers(h -> h.setBearerAuth(demoToken))
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
                 .expectStatus().value(s -> assertThat(s).isIn(200, 202))
@@ -284,6 +284,21 @@ class AdversarialServiceIT {
         assertThat(storage.list("adversarial/" + bobId + "/").block()).isEmpty();
         // the other user's data is untouched
         assertThat(storage.list("adversarial/" + demoId + "/").block()).isNotEmpty();
+    }
+
+    @Test
+    @Order(8)
+    void aPoisonRecordGoesToTheDeadLetterTopicAndTheWorkerCarriesOn() throws Exception {
+        byte[] poison = "{\"type\":\"not-an-aegis-event\"}".getBytes(StandardCharsets.UTF_8);
+        kafka.send(Topics.ATTACK_REQUESTS, "poison-" + UUID.randomUUID(), poison).get();
+        String key = "poison-" + UUID.randomUUID();
+        kafka.send(Topics.ATTACK_REQUESTS, key, poison).get();
+        ConsumerRecord<String, byte[]> dead = records(Topics.deadLetter(Topics.ATTACK_REQUESTS), key, 1).get(0);
+        assertThat(dead.value()).isEqualTo(poison);
+        assertThat(dead.headers().lastHeader("kafka_dlt-exception-message")).isNotNull();
+        // the partition is not stuck: the next attack is processed
+        String id = submit(demoToken, Map.of("imageId", imageIds.get(2), "method", "BIM", "epsilon", 0.05));
+        assertThat(awaitFinished(demoToken, id).get("status")).isEqualTo("DONE");
     }
 
     private String submit(String token, Map<String, Object> body) {

@@ -87,7 +87,7 @@ final class ShapesModel {
         return p;
     }
 
-    /** An RGB PNG with equal channels (Java's grey images go through a colour conversion when drawn). */
+    /** An RGB PNG with equal channels, like a photo upload of a grey picture. */
     static byte[] png(float[] pixels) {
         BufferedImage image = new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_INT_RGB);
         for (int j = 0; j < pixels.length; j++) {
