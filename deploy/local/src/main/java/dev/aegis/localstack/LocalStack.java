@@ -48,6 +48,9 @@ public final class LocalStack {
         common.put("AEGIS_STORAGE_REGION", S3ProxyServer.REGION);
         common.put("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI", keycloak.issuerUri());
         common.put("AEGIS_SECURITY_AUDIENCE", "aegis-api");
+        // mongo-java-server has no "hello" command: Boot's Mongo health indicator (key "mongodb" in Boot 4) would report DOWN
+        // forever (see /work/shared/notes/local-servers.md); the port check of up covers Mongo
+        common.put("MANAGEMENT_HEALTH_MONGODB_ENABLED", "false");
         // the gateway routes to the others; pass every port so its local profile can use them
         common.put("AEGIS_INFERENCE_URL", "http://127.0.0.1:" + inference);
         common.put("AEGIS_ADVERSARIAL_URL", "http://127.0.0.1:" + adversarial);
