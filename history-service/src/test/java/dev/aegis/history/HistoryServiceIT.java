@@ -166,6 +166,11 @@ class HistoryServiceIT {
         producer.send(new ProducerRecord<>(Topics.PREDICTION_RESULTS, "poison", poison));
         byte[] garbage = ("garbage " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
         producer.send(new ProducerRecord<>(Topics.ATTACK_RESULTS, "garbage", garbage));
+        // a well-formed envelope of a type this version does not know: skipped, neither stored nor dead-lettered
+        String future = "future-" + UUID.randomUUID();
+        producer.send(new ProducerRecord<>(Topics.PREDICTION_RESULTS, future, ("{\"specversion\":\"1.0\",\"id\":\"" + future
+                + "\",\"source\":\"urn:test\",\"type\":\"dev.aegis.prediction.completed.v9\",\"userid\":\"" + alice.id()
+                + "\",\"correlationid\":\"c\",\"data\":{}}").getBytes(StandardCharsets.UTF_8)));
         CloudEvent<PredictionCompleted> after = prediction(alice, null, "Bike");
         send(Topics.PREDICTION_RESULTS, after);
 
@@ -179,6 +184,8 @@ class HistoryServiceIT {
         assertThat(new String(dead.headers().lastHeader("kafka_dlt-original-topic").value(), StandardCharsets.UTF_8))
                 .isEqualTo(Topics.PREDICTION_RESULTS);
         awaitRecord(Topics.deadLetter(Topics.ATTACK_RESULTS), r -> java.util.Arrays.equals(r.value(), garbage));
+        awaitAllConsumed();
+        assertThat(keysOn(Topics.deadLetter(Topics.PREDICTION_RESULTS))).contains("poison").doesNotContain(future);
     }
 
     @Test

@@ -31,6 +31,8 @@ class ErasurePublisher {
                 userId, correlationId, new UserErasureRequested("requested by the user"));
         return Mono.fromFuture(() -> kafka.send(Topics.USER_ERASURE, userId, codec.write(event)))
                 .timeout(Duration.ofSeconds(30))
+                .onErrorMap(e -> new ServiceUnavailableException(
+                        "the erasure could not be started because the event bus is unavailable; nothing was deleted, retry later", e))
                 .thenReturn(event);
     }
 }

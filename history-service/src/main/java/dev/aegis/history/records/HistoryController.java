@@ -9,6 +9,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -41,6 +44,7 @@ import reactor.core.publisher.Mono;
 @RequestMapping("/api/history")
 class HistoryController {
 
+    private static final Logger log = LoggerFactory.getLogger(HistoryController.class);
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
 
     private final HistoryStore store;
@@ -146,6 +150,25 @@ class HistoryController {
         problem.setTitle("Invalid query parameters");
         problem.setProperty("errors", e.errors());
         return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+
+    @ExceptionHandler(ServiceUnavailableException.class)
+    ResponseEntity<ProblemDetail> unavailable(ServiceUnavailableException e) {
+        log.warn("{}: {}", e.getMessage(), String.valueOf(e.getCause()));
+        return unavailable(e.getMessage());
+    }
+
+    @ExceptionHandler(DataAccessResourceFailureException.class)
+    ResponseEntity<ProblemDetail> databaseDown(DataAccessResourceFailureException e) {
+        log.warn("MongoDB unavailable: {}", e.getMessage());
+        return unavailable("the history database is temporarily unavailable; retry later");
+    }
+
+    private static ResponseEntity<ProblemDetail> unavailable(String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, detail);
+        problem.setTitle("Service unavailable");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .header("Retry-After", "5").body(problem);
     }
 
     private static NotFoundException notFound(String id) {

@@ -6,7 +6,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
@@ -20,6 +23,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
 import dev.aegis.events.CloudEvent;
@@ -31,6 +35,8 @@ import dev.aegis.events.PredictionCompleted;
 import dev.aegis.events.Topics;
 import dev.aegis.history.HistoryApplication;
 import dev.aegis.history.TestIdentity;
+import dev.aegis.history.records.HistoryRecord;
+import dev.aegis.history.records.RecordKind;
 import dev.aegis.testsupport.RealServersExtension;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -40,8 +46,11 @@ import io.micrometer.core.instrument.MeterRegistry;
  * token. Not part of the build; run:
  * <pre>
  * ./mvnw -q -pl history-service test-compile exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
- *     -Dexec.args="-cp %classpath dev.aegis.history.bench.HistoryBenchmark 100000"
+ *     -Dexec.args="-cp %classpath dev.aegis.history.bench.HistoryBenchmark 100000 10000 50"
  * </pre>
+ * Arguments: records of the user (default 100000), how many of them go through Kafka and the
+ * consumer for the ingest rate (default 10000; the others are bulk-inserted first, so the ingest
+ * runs against a collection that already holds them), HTTP queries per measurement (default 50).
  * Prints figures; asserts nothing.
  */
 public final class HistoryBenchmark {
@@ -50,7 +59,8 @@ public final class HistoryBenchmark {
 
     public static void main(String[] args) throws Exception {
         int records = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-        int queries = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        int ingested = Math.min(records, args.length > 1 ? Integer.parseInt(args[1]) : 10_000);
+        int queries = args.length > 2 ? Integer.parseInt(args[2]) : 50;
         System.setProperty("aegis.it.identity", "local");
         RealServersExtension.kafka();
         RealServersExtension.mongo();
@@ -58,15 +68,18 @@ public final class HistoryBenchmark {
         TestIdentity.User user = TestIdentity.newUser("bench");
 
         ConfigurableApplicationContext app = new SpringApplicationBuilder(HistoryApplication.class)
-                .properties(Map.of("server.port", "0", "spring.kafka.listener.auto-startup", "false",
-                        "logging.level.root", "WARN", "spring.main.banner-mode", "off"))
-                .run();
+                .run("--server.port=0", "--spring.kafka.listener.auto-startup=false", "--logging.level.root=WARN",
+                        "--spring.main.banner-mode=off");
         try {
             int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+            Random random = new Random(42);
+            long preloadStart = System.nanoTime();
+            preload(app.getBean(ReactiveMongoTemplate.class), user.id(), records - ingested, random);
+            System.out.printf("preloaded %d records straight into MongoDB in %.1f s%n", records - ingested,
+                    (System.nanoTime() - preloadStart) / 1e9);
             long produceStart = System.nanoTime();
-            produce(user.id(), records);
-            double produceSeconds = (System.nanoTime() - produceStart) / 1e9;
-            System.out.printf("produced %d result events in %.1f s%n", records, produceSeconds);
+            produce(user.id(), ingested, random);
+            System.out.printf("produced %d result events in %.1f s%n", ingested, (System.nanoTime() - produceStart) / 1e9);
 
             MeterRegistry meters = app.getBean(MeterRegistry.class);
             long start = System.nanoTime();
@@ -75,10 +88,11 @@ public final class HistoryBenchmark {
             do {
                 Thread.sleep(200);
                 stored = meters.find("history.records.stored").counters().stream().mapToDouble(c -> c.count()).sum();
-            } while (stored < records);
+            } while (stored < ingested);
             double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf("ingest: %d records in %.1f s = %.0f records/s (one consumer, synchronous write per record)%n",
-                    records, seconds, records / seconds);
+            System.out.printf("ingest through Kafka: %d records in %.1f s = %.0f records/s (one consumer, one acknowledged "
+                    + "write per record, collection at %d..%d records)%n", ingested, seconds, ingested / seconds,
+                    records - ingested, records);
 
             HttpClient http = HttpClient.newHttpClient();
             measure(http, port, user.token(), "page of 20, newest first", "/api/history?size=20", queries);
@@ -92,14 +106,36 @@ public final class HistoryBenchmark {
         System.exit(0);
     }
 
-    private static void produce(String userId, int count) throws Exception {
+    /** The bulk of the records, written directly so the query measurement happens at the full size. */
+    private static void preload(ReactiveMongoTemplate mongo, String userId, int count, Random random) {
+        Instant now = Instant.now();
+        List<HistoryRecord> chunk = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String id = UUID.randomUUID().toString();
+            String label = LABELS[random.nextInt(LABELS.length)];
+            boolean flagged = random.nextDouble() < 0.05;
+            String batch = random.nextDouble() < 0.2 ? "batch-" + (i / 50) : null;
+            Instant time = now.minusSeconds((long) (random.nextDouble() * 30 * 86_400));
+            chunk.add(new HistoryRecord(id, "evt-" + id, userId, batch == null ? RecordKind.PREDICTION : RecordKind.BATCH_ITEM,
+                    "DONE", "corr-" + id, "img-" + id, "uploads/" + userId + "/img-" + id, "photo-" + i + ".jpg",
+                    new HistoryRecord.Model("demo", "1"), label, 0.9,
+                    List.of(new HistoryRecord.LabelProbability(label, 0.9)),
+                    new HistoryRecord.Detector(flagged ? 0.9 : 0.1, 0.5, flagged), null, batch, null, time,
+                    time.atOffset(ZoneOffset.UTC).toLocalDate().toString(), now));
+            if (chunk.size() == 1000 || i == count - 1) {
+                mongo.insertAll(chunk).then().block();
+                chunk = new ArrayList<>();
+            }
+        }
+    }
+
+    private static void produce(String userId, int count, Random random) throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, System.getProperty("spring.kafka.bootstrap-servers"));
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
         EventCodec codec = new EventCodec();
-        Random random = new Random(42);
         Instant now = Instant.now();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < count; i++) {

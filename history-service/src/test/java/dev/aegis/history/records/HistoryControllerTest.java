@@ -190,10 +190,13 @@ class HistoryControllerTest {
 
     @Test
     void eraseAllDeletesNothingWhenTheEventCannotBePublished() {
-        when(erasure.publish(eq("alice"), anyString())).thenReturn(Mono.error(new IllegalStateException("kafka down")));
+        when(erasure.publish(eq("alice"), anyString())).thenReturn(Mono.error(
+                new ServiceUnavailableException("the erasure could not be started", new IllegalStateException("kafka down"))));
         alice.delete().uri("/api/history").exchange()
-                .expectStatus().is5xxServerError()
-                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+                .expectStatus().isEqualTo(503)
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectHeader().exists("Retry-After")
+                .expectBody().jsonPath("$.detail").isEqualTo("the erasure could not be started");
         verify(store, never()).eraseUser(anyString(), any());
     }
 
