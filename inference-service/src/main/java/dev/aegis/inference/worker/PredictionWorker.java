@@ -44,6 +44,9 @@ import dev.aegis.model.image.ImageRejectedException;
 import dev.aegis.support.storage.ObjectStorage;
 import dev.aegis.support.storage.StoredObject;
 import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Consumes prediction requests a poll at a time (batch listener), fetches and decodes the
@@ -62,6 +65,7 @@ class PredictionWorker {
     private static final Logger log = LoggerFactory.getLogger(PredictionWorker.class);
     private static final LogAccessor LOG_ACCESSOR = new LogAccessor(PredictionWorker.class);
     private static final Duration RESULT_TIMEOUT = Duration.ofMinutes(2);
+    private static final int FETCH_PARALLELISM = 16;
 
     private final ObjectStorage storage;
     private final DynamicBatcher batcher;
@@ -126,7 +130,7 @@ class PredictionWorker {
             return;
         }
         Map<String, PredictionStatus> states = states(requests);
-        List<Work> work = new ArrayList<>(requests.size());
+        List<CloudEvent<PredictionRequested>> live = new ArrayList<>(requests.size());
         for (CloudEvent<PredictionRequested> request : requests) {
             PredictionStatus state = states.get(request.data().predictionId());
             if (state == null || state == PredictionStatus.CANCELLED) {
@@ -134,8 +138,15 @@ class PredictionWorker {
                 meters.counter("aegis.inference.skipped", "reason", state == null ? "unknown" : "cancelled").increment();
                 continue;
             }
-            work.add(prepare(request, pickedUp));
+            live.add(request);
         }
+        // fetch + decode in parallel: one object-store round trip per image would otherwise
+        // serialise the whole poll behind storage latency
+        List<Work> work = Flux.fromIterable(live)
+                .flatMapSequential(request -> Mono.fromCallable(() -> prepare(request, pickedUp))
+                        .subscribeOn(Schedulers.boundedElastic()), FETCH_PARALLELISM)
+                .collectList()
+                .block(RESULT_TIMEOUT);
         List<CompletableFuture<?>> sends = new ArrayList<>(work.size());
         for (Work w : work) {
             PredictionCompleted result = complete(w);
