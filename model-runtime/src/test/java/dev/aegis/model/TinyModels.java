@@ -75,7 +75,7 @@ public final class TinyModels {
 
     public static TrainingConfig config() {
         return new TrainingConfig(dev.aegis.model.train.Architecture.COMPACT_CNN, 4, 32, 3e-3, 0, 0.1, 7L, 2, 0.5,
-                1e-5, 3, TrainingConfig.AdversarialTraining.NONE, 0.1, 0.5, 3, 2);
+                1e-5, 3, TrainingConfig.AdversarialTraining.NONE, 0.1, 0.5, 3, 1);
     }
 
     /** Folder of the trained tiny model (SavedModel + card), trained on first use. */

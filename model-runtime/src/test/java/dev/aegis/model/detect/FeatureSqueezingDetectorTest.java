@@ -52,7 +52,7 @@ class FeatureSqueezingDetectorTest {
             assertThat((double) flaggedValidation / validation.size()).isLessThanOrEqualTo(0.05);
 
             List<DetectorVerdict> clean = detector.checkBatch(test.x());
-            List<AttackResult> attacks = Attacker.runBatch(model, test.x(), test.y(), AttackSpec.fgsm(0.15));
+            List<AttackResult> attacks = Attacker.runBatch(model, test.x(), test.y(), AttackSpec.fgsm(0.3));
             int successful = 0;
             int caught = 0;
             for (AttackResult r : attacks) {
