@@ -10,7 +10,7 @@ import com.mongodb.reactivestreams.client.MongoClient;
 
 /**
  * Health contributor {@code mongoPing}. Services disable Boot's {@code mongo} indicator
- * ({@code management.health.mongo.enabled=false}) and rely on this one.
+ * ({@code management.health.mongodb.enabled=false}) and rely on this one.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.mongodb.autoconfigure.MongoReactiveAutoConfiguration")
 @ConditionalOnClass({MongoClient.class, org.springframework.boot.health.contributor.Health.class})
