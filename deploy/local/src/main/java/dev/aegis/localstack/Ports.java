@@ -18,7 +18,9 @@ public final class Ports {
      */
     public static boolean isFree(int port) {
         try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
+            // Connections of a server stopped a moment ago linger in TIME_WAIT; the servers we
+            // start bind with SO_REUSEADDR, so the check must too or a restart looks "taken".
+            socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress((InetAddress) null, port));
         } catch (IOException e) {
             return false;
