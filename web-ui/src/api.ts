@@ -87,6 +87,8 @@ export interface Prediction {
 }
 
 export interface LabelScore { label: string; confidence: number }
+/** The seed's epsilon slider values as the adversarial service publishes them. */
+export interface AttackPreset { id?: string; label?: string; epsilon: number }
 
 export interface Attack {
   id: string;
@@ -153,7 +155,7 @@ export const api = {
     }),
   attackResult: (id: string, wait = 'PT5S') =>
     request<Attack>(`/api/attacks/${encodeURIComponent(id)}?wait=${wait}`),
-  attackPresets: () => request<number[]>('/api/attacks/presets'),
+  attackPresets: () => request<AttackPreset[]>('/api/attacks/presets'),
   history: (query: URLSearchParams) => request<HistoryPage>(`/api/history?${query}`),
   deleteRecord: (id: string) => request<void>(`/api/history/${encodeURIComponent(id)}`, { method: 'DELETE' }),
   eraseAll: () => request<void>('/api/history', { method: 'DELETE' }),

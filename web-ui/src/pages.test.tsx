@@ -55,7 +55,7 @@ describe('Classify page', () => {
 describe('Attack lab', () => {
   it('sends method, epsilon preset and target, then shows both predictions and the download link', async () => {
     const fetchMock = vi.fn((url: string, init?: RequestInit) => {
-      if (url === '/api/attacks/presets') return Promise.resolve(json(200, [0.02, 0.08]));
+      if (url === '/api/attacks/presets') return Promise.resolve(json(200, [{ id: 'p1', label: '0.2', epsilon: 0.02 }, { id: 'p2', label: '0.8', epsilon: 0.08 }]));
       if (url === '/api/models') return Promise.resolve(json(200, { name: 'm', version: '1', labels: ['bike', 'car', 'ship'] }));
       if (url === '/api/attacks' && init?.method === 'POST') return Promise.resolve(json(202, { id: 'a1', status: 'PENDING' }));
       return Promise.resolve(json(200, {

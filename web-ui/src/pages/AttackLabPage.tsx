@@ -21,7 +21,12 @@ export function AttackLabPage() {
   const preview = usePreview(file);
 
   useEffect(() => {
-    api.attackPresets().then((p) => Array.isArray(p) && p.length && setPresets(p)).catch(() => undefined);
+    api.attackPresets()
+      .then((list) => {
+        const values = (Array.isArray(list) ? list : []).map((p) => p.epsilon).filter((e) => Number.isFinite(e));
+        if (values.length) setPresets(values);
+      })
+      .catch(() => undefined);
     api.model().then((m) => setLabels(m.labels || [])).catch(() => undefined);
   }, []);
 
@@ -64,7 +69,7 @@ export function AttackLabPage() {
           <input
             type="range"
             min={0}
-            max={0.3}
+            max={1}
             step={0.005}
             value={epsilon}
             onChange={(e) => setEpsilon(Number(e.target.value))}
