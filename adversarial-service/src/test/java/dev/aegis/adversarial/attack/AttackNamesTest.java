@@ -25,6 +25,8 @@ class AttackNamesTest {
         assertThat(WaitParameter.parse("10")).isEqualTo(Duration.ofSeconds(10));
         assertThat(WaitParameter.parse("2s")).isEqualTo(Duration.ofSeconds(2));
         assertThat(WaitParameter.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(WaitParameter.parse("PT5S")).isEqualTo(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> WaitParameter.parse("PTxS")).isInstanceOf(InvalidAttackException.class);
         assertThatThrownBy(() -> WaitParameter.parse("-1")).isInstanceOf(InvalidAttackException.class);
     }
 }
