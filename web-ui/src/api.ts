@@ -113,10 +113,11 @@ export interface HistoryRecord {
   detector?: Detector;
   batchId?: string;
   createdAt: string;
-  attack?: { method: string; epsilon: number; success?: boolean; adversarialLabel?: string };
+  attack?: { method: string; epsilon: number; success?: boolean; originalLabel?: string; adversarialLabel?: string };
 }
 
-export interface HistoryPage { items: HistoryRecord[]; page: number; size: number; total: number }
+/** One page of history; the service pages by cursor: pass nextCursor back as ?cursor= for the next. */
+export interface HistoryPage { items: HistoryRecord[]; size: number; nextCursor?: string | null }
 export interface Batch { id: string; total: number; done: number; failed: number; status: string }
 export interface ModelCard {
   name: string;

@@ -85,7 +85,7 @@ describe('History page', () => {
   it('lists records with filters applied to the query and asks before erasing everything', async () => {
     const fetchMock = vi.fn().mockImplementation(async () => json(200, {
       items: [{ id: 'r1', kind: 'PREDICTION', label: 'bike', confidence: 0.5, createdAt: '2026-11-27T10:00:00Z' }],
-      page: 0, size: 20, total: 1,
+      size: 1, nextCursor: null,
     }));
     vi.stubGlobal('fetch', fetchMock);
     const confirm = vi.fn().mockReturnValue(false);
@@ -95,6 +95,7 @@ describe('History page', () => {
     expect(await screen.findByText(/bike/)).toBeInTheDocument();
     await userEvent.selectOptions(screen.getByLabelText('Kind'), 'ATTACK');
     await waitFor(() => expect(String(fetchMock.mock.calls.at(-1)![0])).toContain('kind=ATTACK'));
+    expect(String(fetchMock.mock.calls[0][0])).not.toContain('page=');
 
     await userEvent.click(screen.getByRole('button', { name: 'Erase all my data' }));
     expect(confirm).toHaveBeenCalled();

@@ -9,13 +9,17 @@ export function HistoryPage() {
   const [kind, setKind] = useState('');
   const [label, setLabel] = useState('');
   const [flagged, setFlagged] = useState('');
+  // cursors of the pages seen so far: cursors[i] opens page i (page 0 has none)
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const [page, setPage] = useState(0);
   const [data, setData] = useState<Page>();
   const [error, setError] = useState<unknown>();
   const [live, setLive] = useState<HistoryRecord[]>([]);
 
   const load = useCallback(() => {
-    const q = new URLSearchParams({ page: String(page), size: String(PAGE_SIZE) });
+    const q = new URLSearchParams({ size: String(PAGE_SIZE) });
+    const cursor = cursors[page];
+    if (cursor) q.set('cursor', cursor);
     if (kind) q.set('kind', kind);
     if (label) q.set('label', label);
     if (flagged) q.set('flagged', flagged);
@@ -23,8 +27,11 @@ export function HistoryPage() {
       setData(d);
       setLive([]);
       setError(undefined);
+      if (d.nextCursor) {
+        setCursors((c) => (c[page + 1] === d.nextCursor ? c : [...c.slice(0, page + 1), d.nextCursor!]));
+      }
     }, setError);
-  }, [kind, label, flagged, page]);
+  }, [kind, label, flagged, page, cursors]);
 
   useEffect(load, [load]);
 
@@ -62,7 +69,11 @@ export function HistoryPage() {
   }
 
   const rows = [...live.filter((r) => !data?.items.some((i) => i.id === r.id)), ...(data?.items ?? [])];
-  const pages = data ? Math.max(1, Math.ceil(data.total / PAGE_SIZE)) : 1;
+  const hasNext = Boolean(data?.nextCursor);
+  const resetPaging = () => {
+    setPage(0);
+    setCursors([undefined]);
+  };
 
   return (
     <section aria-labelledby="history-title">
@@ -70,7 +81,7 @@ export function HistoryPage() {
       <form className="filters" onSubmit={(e) => e.preventDefault()}>
         <label>
           Kind
-          <select value={kind} onChange={(e) => { setKind(e.target.value); setPage(0); }}>
+          <select value={kind} onChange={(e) => { setKind(e.target.value); resetPaging(); }}>
             <option value="">all</option>
             <option value="PREDICTION">predictions</option>
             <option value="ATTACK">attacks</option>
@@ -79,11 +90,11 @@ export function HistoryPage() {
         </label>
         <label>
           Label
-          <input value={label} onChange={(e) => { setLabel(e.target.value); setPage(0); }} />
+          <input value={label} onChange={(e) => { setLabel(e.target.value); resetPaging(); }} />
         </label>
         <label>
           Detector
-          <select value={flagged} onChange={(e) => { setFlagged(e.target.value); setPage(0); }}>
+          <select value={flagged} onChange={(e) => { setFlagged(e.target.value); resetPaging(); }}>
             <option value="">any</option>
             <option value="true">flagged</option>
             <option value="false">clean</option>
@@ -122,7 +133,7 @@ export function HistoryPage() {
               <td>{r.kind.toLowerCase().replace('_', ' ')}</td>
               <td>
                 {r.kind === 'ATTACK' && r.attack
-                  ? `${r.attack.method} ε=${r.attack.epsilon}: ${r.label ?? '?'} → ${r.attack.adversarialLabel ?? '?'}${r.attack.success ? ' (fooled)' : ''}`
+                  ? `${r.attack.method} ε=${r.attack.epsilon}: ${r.attack.originalLabel ?? r.label ?? '?'} → ${r.attack.adversarialLabel ?? '?'}${r.attack.success ? ' (fooled)' : ''}`
                   : `${r.label ?? '—'} ${r.confidence !== undefined ? `(${(r.confidence * 100).toFixed(1)}%)` : ''}`}
               </td>
               <td><DetectorBadge detector={r.detector} /></td>
@@ -138,8 +149,8 @@ export function HistoryPage() {
       </table>
       <nav className="pager" aria-label="Pages">
         <button type="button" disabled={page === 0} onClick={() => setPage(page - 1)}>Previous</button>
-        <span>Page {page + 1} of {pages}</span>
-        <button type="button" disabled={page + 1 >= pages} onClick={() => setPage(page + 1)}>Next</button>
+        <span>Page {page + 1}</span>
+        <button type="button" disabled={!hasNext} onClick={() => setPage(page + 1)}>Next</button>
       </nav>
     </section>
   );
