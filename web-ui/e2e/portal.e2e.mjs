@@ -119,7 +119,7 @@ try {
     await page.screenshot({ path: `${shots}/05-batches.png`, fullPage: true });
     const [download] = await Promise.all([
       page.waitForEvent('download'),
-      page.getByRole('link', { name: 'Download CSV' }).click(),
+      page.getByRole('button', { name: 'Download CSV' }).click(),
     ]);
     const csv = join(work, 'batch.csv');
     await download.saveAs(csv);

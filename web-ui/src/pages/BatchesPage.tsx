@@ -3,6 +3,23 @@ import { api, Batch } from '../api';
 import { ImagePicker } from '../components/ImagePicker';
 import { ProblemMessage } from '../components/ProblemMessage';
 
+// The results endpoint negotiates CSV by Accept header, which a plain link cannot set.
+async function downloadCsv(id: string) {
+  const response = await fetch(`/api/batches/${encodeURIComponent(id)}/results`, {
+    headers: { Accept: 'text/csv' },
+    credentials: 'same-origin',
+  });
+  if (!response.ok) throw new Error(`CSV download failed (${response.status})`);
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `batch-${id}.csv`;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
 export function BatchesPage() {
   const [files, setFiles] = useState<File[]>([]);
   const [batches, setBatches] = useState<Batch[]>([]);
@@ -49,9 +66,9 @@ export function BatchesPage() {
               Batch <code>{b.id}</code>: {b.done} done, {b.failed} failed of {b.total} ({b.status})
             </p>
             <progress max={b.total} value={b.done + b.failed} aria-label={`Progress of batch ${b.id}`} />
-            <a href={`/api/batches/${b.id}/results?format=csv`} download={`batch-${b.id}.csv`}>
+            <button type="button" onClick={() => downloadCsv(b.id).catch(setError)}>
               Download CSV
-            </a>{' '}
+            </button>{' '}
             <a href={`/api/batches/${b.id}/results`}>JSON</a>
           </li>
         ))}
