@@ -31,12 +31,22 @@ public final class Ports {
 
     /** A free ephemeral port; racy by nature, the start path re-checks and reports clearly. */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port", e);
+        // Ports are picked for several servers before any of them listens, and the kernel may
+        // hand the same ephemeral number out twice in a row; never give one out twice per JVM.
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                int port = socket.getLocalPort();
+                if (HANDED_OUT.add(port)) {
+                    return port;
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("no free port", e);
+            }
         }
+        throw new IllegalStateException("no free port not already handed out");
     }
+
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** True when something accepts TCP connections on 127.0.0.1:port. */
     public static boolean isOpen(int port) {
