@@ -1,6 +1,7 @@
-// End-to-end test of the portal in headless Chromium against a running stack (./aegis up):
-// register on Keycloak's page, log in, classify, attack + download, history, batch of 10 + CSV,
-// log out. Screenshots of every page go to target/e2e-screenshots/.
+// End-to-end test of the portal in headless Chromium against a running stack (./aegis up, or the
+// e2e module's own stack in ./mvnw verify): register on Keycloak's page, log out and log in again,
+// classify, attack + download, history, batch of 10 + CSV, log out. Screenshots of every page go
+// to AEGIS_E2E_ARTIFACTS (default target/e2e-screenshots/). Each step is printed as it starts and ends.
 import { chromium } from 'playwright-core';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,8 +18,8 @@ if (!existsSync(browserPath)) {
   process.exit(1);
 }
 
-const shots = 'target/e2e-screenshots';
-const work = 'target/e2e-work';
+const shots = process.env.AEGIS_E2E_ARTIFACTS || 'target/e2e-screenshots';
+const work = join(shots, 'work');
 mkdirSync(shots, { recursive: true });
 mkdirSync(work, { recursive: true });
 let passed = 0;
@@ -26,12 +27,15 @@ const results = [];
 
 async function step(name, fn) {
   const started = Date.now();
+  console.log(`e2e: ... ${name}`);
   try {
     await fn();
     passed++;
     results.push(`ok   ${name} (${Date.now() - started} ms)`);
+    console.log(`e2e: ok   ${name} (${Date.now() - started} ms)`);
   } catch (e) {
     results.push(`FAIL ${name}: ${e.message}`);
+    console.log(`e2e: FAIL ${name} (${Date.now() - started} ms)`);
     throw e;
   }
 }
@@ -77,6 +81,23 @@ try {
     await page.locator('input[type=submit], button[type=submit]').first().click();
     await page.waitForURL((u) => u.toString().startsWith(base));
     await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  });
+
+  await step('log out and log in again with the new account', async () => {
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('link', { name: /log in/i }).waitFor();
+    await page.getByRole('link', { name: /log in/i }).click();
+    // the login form must show: logging out ended the Keycloak session too
+    await page.waitForURL(/realms\/aegis/);
+    await page.fill('#username', user);
+    await page.fill('#password', password);
+    await page.screenshot({ path: `${shots}/01b-login.png` });
+    await page.locator('#kc-login, input[type=submit], button[type=submit]').first().click();
+    await page.waitForURL((u) => u.toString().startsWith(base));
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    const me = await page.request.get(`${base}/api/me`);
+    if (me.status() !== 200) throw new Error(`after login /api/me answered ${me.status()}`);
+    if (!(await me.text()).includes(user)) throw new Error(`/api/me does not name ${user}`);
   });
 
   await step('classify an image', async () => {
@@ -150,11 +171,14 @@ try {
   if (consoleErrors.length) throw new Error(`console errors: ${consoleErrors.join(' | ')}`);
 } catch (e) {
   await page.screenshot({ path: `${shots}/failure.png`, fullPage: true }).catch(() => undefined);
+  console.error(`e2e: ${e.message}`);
   console.error(results.join('\n'));
   console.error(`e2e: ${passed} passed, 1 failed`);
+  writeFileSync(join(shots, 'results.txt'), `${results.join('\n')}\n${passed} passed, 1 failed\n`);
   await browser.close();
   process.exit(1);
 }
 console.log(results.join('\n'));
 console.log(`e2e: ${passed} passed, 0 failed`);
+writeFileSync(join(shots, 'results.txt'), `${results.join('\n')}\n${passed} passed, 0 failed\n`);
 await browser.close();

@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 
 /** The Java half of ./aegis: up, down, status. Exit codes: 0 ok, 1 failure, 2 usage. */
 @Command(name = "aegis", mixinStandardHelpOptions = true,
-        description = "Runs the Aegis platform locally on real servers (state in .aegis/).",
+        description = "Runs the Aegis platform locally on real servers (state in .aegis/ or $AEGIS_STATE).",
         subcommands = {AegisCli.Up.class, AegisCli.Down.class, AegisCli.Status.class, AegisCli.Preflight.class})
 public final class AegisCli implements Callable<Integer> {
 

@@ -13,7 +13,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
-/** The stack behind ./aegis: fixed ports from the environment, state in .aegis/. */
+/**
+ * The stack behind ./aegis: fixed ports from the environment, state in .aegis/ or in the folder
+ * named by {@code AEGIS_STATE} (a second stack, e.g. the e2e module's, beside a developer's).
+ */
 public final class LocalStack {
 
     public static final String PORTAL = "gateway";
@@ -28,7 +31,7 @@ public final class LocalStack {
 
     public LocalStack(Path root, Map<String, String> env) {
         this.env = env;
-        this.paths = StackPaths.of(root, root.resolve(".aegis"));
+        this.paths = StackPaths.of(root, state(root, env));
         this.kafka = new KafkaServer(paths, port("AEGIS_KAFKA_PORT", 9092), port("AEGIS_KAFKA_CONTROLLER_PORT", 9093), true);
         this.mongo = new MongoServer(paths, port("AEGIS_MONGO_PORT", 27027), true);
         this.s3 = new S3ProxyServer(paths, port("AEGIS_S3_PORT", 9300), true);
@@ -57,7 +60,7 @@ public final class LocalStack {
         common.put("AEGIS_HISTORY_URL", "http://127.0.0.1:" + history);
         common.put("AEGIS_KEYCLOAK_URL", keycloak.baseUrl());
         Map<String, String> inferenceEnv = new LinkedHashMap<>(common);
-        inferenceEnv.put("AEGIS_MODELS_BOOTSTRAP_DIR", root.resolve(".aegis").resolve("models").toString());
+        inferenceEnv.put("AEGIS_MODELS_BOOTSTRAP_DIR", paths.state().resolve("models").toString());
         services.add(new SpringBootService(paths, "inference", "inference-service", "AEGIS_INFERENCE_PORT", inference,
                 "local,api,worker", inferenceEnv, true));
         services.add(new SpringBootService(paths, "adversarial", "adversarial-service", "AEGIS_ADVERSARIAL_PORT",
@@ -65,6 +68,15 @@ public final class LocalStack {
         services.add(new SpringBootService(paths, "history", "history-service", "AEGIS_HISTORY_PORT", history,
                 "local", common, true));
         services.add(new SpringBootService(paths, PORTAL, "gateway", "AEGIS_GATEWAY_PORT", gateway, "local", common, true));
+    }
+
+    /** {@code AEGIS_STATE} (relative: to the repository root), else {@code <root>/.aegis}. */
+    static Path state(Path root, Map<String, String> env) {
+        String state = env.get("AEGIS_STATE");
+        if (state == null || state.isBlank()) {
+            return root.resolve(".aegis");
+        }
+        return root.resolve(state.trim());
     }
 
     private int port(String variable, int fallback) {

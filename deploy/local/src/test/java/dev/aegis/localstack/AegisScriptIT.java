@@ -1,6 +1,7 @@
 package dev.aegis.localstack;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -20,6 +21,10 @@ class AegisScriptIT {
 
     private static final Path ROOT = Path.of(System.getProperty("aegis.root", "../..")).toAbsolutePath().normalize();
 
+    // never the developer's .aegis/: its pid files would make up/status look at a running stack
+    @TempDir
+    static Path state;
+
     record Result(int code, String out, String err) {
     }
 
@@ -32,6 +37,7 @@ class AegisScriptIT {
         ProcessBuilder builder = new ProcessBuilder(cmd).directory(ROOT.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().put("AEGIS_SKIP_BUILD", "1");
+        builder.environment().put("AEGIS_STATE", state.toString());
         builder.environment().putAll(env);
         Process p = builder.start();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
@@ -83,6 +89,20 @@ class AegisScriptIT {
             assertThat(r.err()).contains("mongo").contains("port " + taken.getLocalPort())
                     .contains("AEGIS_MONGO_PORT").contains("already in use");
         }
+    }
+
+    @Test
+    void logsAreReadFromTheStateFolderNamedByAegisState() throws Exception {
+        Path other = Files.createDirectories(state.resolve("second-stack"));
+        Result r = aegis(Map.of("AEGIS_STATE", other.toString()), "logs");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("no logs yet (" + other.resolve("logs") + ")");
+
+        Files.createDirectories(other.resolve("logs"));
+        Files.writeString(other.resolve("logs/kafka.log"), "a line only this stack logged\n");
+        r = aegis(Map.of("AEGIS_STATE", other.toString()), "logs", "kafka");
+        assertThat(r.code()).isEqualTo(0);
+        assertThat(r.out()).contains("a line only this stack logged");
     }
 
     @Test

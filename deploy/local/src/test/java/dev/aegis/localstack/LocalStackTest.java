@@ -76,6 +76,19 @@ class LocalStackTest {
     }
 
     @Test
+    void stateFolderComesFromAegisStateSoASecondStackSharesNothingButTheBinaries() {
+        Map<String, String> env = freePorts();
+        env.put("AEGIS_STATE", "e2e/target/aegis-state");
+        LocalStack stack = new LocalStack(root, env);
+
+        Path state = root.resolve("e2e/target/aegis-state");
+        assertThat(stack.paths().state()).isEqualTo(state);
+        assertThat(stack.paths().dist()).isEqualTo(root.resolve(".aegis/dist"));
+        assertThat(stack.logFile("kafka")).isEqualTo(state.resolve("logs/kafka.log"));
+        assertThat(new LocalStack(root, freePorts()).paths().state()).isEqualTo(root.resolve(".aegis"));
+    }
+
+    @Test
     void aPortThatIsNotANumberIsRefusedWithTheVariableName() {
         Map<String, String> env = freePorts();
         env.put("AEGIS_S3_PORT", "nine-thousand");
