@@ -39,6 +39,7 @@ import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.MultipartBodyBuilder;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -62,6 +63,8 @@ import dev.aegis.testsupport.Server;
         "aegis.models.refresh-interval=3s",
         "spring.kafka.consumer.properties.session.timeout.ms=10000"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+// closes its in-process worker afterwards: WorkerKillIT's worker process must be alone in the group
+@DirtiesContext
 class PipelineIT {
 
     private static final Duration LONG = Duration.ofSeconds(120);
