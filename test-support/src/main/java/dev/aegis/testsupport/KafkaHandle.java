@@ -1,19 +1,19 @@
 package dev.aegis.testsupport;
 
-import dev.aegis.localstack.KafkaServer;
+import java.util.function.Supplier;
 
 /** A Kafka broker (KRaft) of this test JVM. */
 public final class KafkaHandle extends ServerHandle {
 
-    private final KafkaServer kafka;
+    private final Supplier<String> bootstrapServers;
 
-    KafkaHandle(KafkaServer kafka) {
-        super(kafka);
-        this.kafka = kafka;
+    KafkaHandle(Lifecycle lifecycle, Supplier<String> bootstrapServers) {
+        super(Server.KAFKA, lifecycle);
+        this.bootstrapServers = bootstrapServers;
     }
 
     /** e.g. {@code 127.0.0.1:41234}. */
     public String bootstrapServers() {
-        return kafka.bootstrapServers();
+        return bootstrapServers.get();
     }
 }

@@ -25,20 +25,20 @@ public final class KeycloakHandle extends ServerHandle {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .version(HttpClient.Version.HTTP_1_1).build();
 
-    private final KeycloakServer keycloak;
+    private final String baseUrl;
 
-    KeycloakHandle(KeycloakServer keycloak) {
-        super(keycloak);
-        this.keycloak = keycloak;
+    KeycloakHandle(Lifecycle lifecycle, String baseUrl) {
+        super(Server.KEYCLOAK, lifecycle);
+        this.baseUrl = baseUrl;
     }
 
     /** {@code http://127.0.0.1:PORT/realms/aegis}, the {@code iss} of every token. */
     public String issuerUri() {
-        return keycloak.issuerUri();
+        return baseUrl + "/realms/" + KeycloakServer.REALM;
     }
 
     public String baseUrl() {
-        return keycloak.baseUrl();
+        return baseUrl;
     }
 
     /** An access token for a realm user (password grant on the public client aegis-cli). */

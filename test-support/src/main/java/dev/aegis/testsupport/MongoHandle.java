@@ -1,23 +1,23 @@
 package dev.aegis.testsupport;
 
-import dev.aegis.localstack.MongoServer;
-
-/** mongo-java-server (H2 backend) of this test JVM. */
+/** The MongoDB-protocol server of this test JVM: mongo-java-server (H2 backend), or MongoDB in container mode. */
 public final class MongoHandle extends ServerHandle {
 
-    private final MongoServer mongo;
+    private final String uri;
+    private final int port;
 
-    MongoHandle(MongoServer mongo) {
-        super(mongo);
-        this.mongo = mongo;
+    MongoHandle(Lifecycle lifecycle, String uri, int port) {
+        super(Server.MONGO, lifecycle);
+        this.uri = uri;
+        this.port = port;
     }
 
     /** {@code mongodb://127.0.0.1:PORT/aegis}. */
     public String uri() {
-        return mongo.uri();
+        return uri;
     }
 
     public int port() {
-        return mongo.port();
+        return port;
     }
 }

@@ -85,29 +85,34 @@ public final class RealServersExtension implements BeforeAllCallback, TestInstan
             return HANDLES;
         }
         StackPaths p = paths();
-        if ("containers".equals(System.getProperty("aegis.servers"))) {
-            log("aegis.servers=containers was asked for, but this version has no container mode:"
-                    + " starting the real server processes (the default, which needs no container engine)");
-        }
-        log("installing server binaries if needed under " + p.dist());
-        new Dist(p.root()).ensureInstalled(RealServersExtension::log);
+        ServerMode mode = ServerMode.current();
         Map<Server, ServerHandle> created = new EnumMap<>(Server.class);
-        for (Server server : missing) {
-            created.put(server, create(server, p));
+        if (mode == ServerMode.CONTAINERS) {
+            ContainerServers containers = ContainerServers.requireEngine(p.root());
+            for (Server server : missing) {
+                created.put(server, containers.create(server));
+            }
+        } else {
+            log(ServerMode.containerRunSkippedReason());
+            log("installing server binaries if needed under " + p.dist());
+            new Dist(p.root()).ensureInstalled(RealServersExtension::log);
+            for (Server server : missing) {
+                created.put(server, create(server, p));
+            }
         }
         List<CompletableFuture<Void>> starts = new ArrayList<>();
         for (ServerHandle handle : created.values()) {
             starts.add(CompletableFuture.runAsync(() -> {
                 long t0 = System.nanoTime();
                 handle.start();
-                log(handle.server().name() + " healthy after " + (System.nanoTime() - t0) / 1_000_000 + " ms: "
-                        + handle.server().url());
+                log(handle.kind() + " (" + mode.label() + ") healthy after " + (System.nanoTime() - t0) / 1_000_000
+                        + " ms: " + handle.lifecycle().describe());
             }));
         }
         try {
             CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
         } catch (CompletionException e) {
-            created.values().forEach(h -> h.server().stop());
+            created.values().forEach(ServerHandle::stop);
             throw e.getCause() instanceof RuntimeException re ? re : e;
         }
         HANDLES.putAll(created);
@@ -118,10 +123,22 @@ public final class RealServersExtension implements BeforeAllCallback, TestInstan
 
     private static ServerHandle create(Server server, StackPaths p) {
         return switch (server) {
-            case KAFKA -> new KafkaHandle(new KafkaServer(p, Ports.freePort(), Ports.freePort(), false));
-            case MONGO -> new MongoHandle(new MongoServer(p, Ports.freePort(), false));
-            case S3 -> new S3Handle(new S3ProxyServer(p, Ports.freePort(), false));
-            case KEYCLOAK -> new KeycloakHandle(new KeycloakServer(p, null, Ports.freePort(), Ports.freePort(), false));
+            case KAFKA -> {
+                KafkaServer kafka = new KafkaServer(p, Ports.freePort(), Ports.freePort(), false);
+                yield new KafkaHandle(new ProcessLifecycle(kafka), kafka::bootstrapServers);
+            }
+            case MONGO -> {
+                MongoServer mongo = new MongoServer(p, Ports.freePort(), false);
+                yield new MongoHandle(new ProcessLifecycle(mongo), mongo.uri(), mongo.port());
+            }
+            case S3 -> {
+                S3ProxyServer s3 = new S3ProxyServer(p, Ports.freePort(), false);
+                yield new S3Handle(new ProcessLifecycle(s3), s3.endpoint());
+            }
+            case KEYCLOAK -> {
+                KeycloakServer keycloak = new KeycloakServer(p, null, Ports.freePort(), Ports.freePort(), false);
+                yield new KeycloakHandle(new ProcessLifecycle(keycloak), keycloak.baseUrl());
+            }
         };
     }
 
@@ -158,7 +175,7 @@ public final class RealServersExtension implements BeforeAllCallback, TestInstan
         List<CompletableFuture<Void>> stops = new ArrayList<>();
         synchronized (RealServersExtension.class) {
             for (ServerHandle handle : HANDLES.values()) {
-                stops.add(CompletableFuture.runAsync(() -> handle.server().stop()));
+                stops.add(CompletableFuture.runAsync(() -> handle.lifecycle().stop()));
             }
         }
         stops.forEach(CompletableFuture::join);

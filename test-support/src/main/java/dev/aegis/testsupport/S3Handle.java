@@ -2,18 +2,18 @@ package dev.aegis.testsupport;
 
 import dev.aegis.localstack.S3ProxyServer;
 
-/** S3Proxy (filesystem backend) of this test JVM; bucket {@code aegis} exists from the start. */
+/** The S3 server of this test JVM (S3Proxy, or MinIO in container mode); bucket {@code aegis} exists from the start. */
 public final class S3Handle extends ServerHandle {
 
-    private final S3ProxyServer s3;
+    private final String endpoint;
 
-    S3Handle(S3ProxyServer s3) {
-        super(s3);
-        this.s3 = s3;
+    S3Handle(Lifecycle lifecycle, String endpoint) {
+        super(Server.S3, lifecycle);
+        this.endpoint = endpoint;
     }
 
     public String endpoint() {
-        return s3.endpoint();
+        return endpoint;
     }
 
     public String accessKey() {

@@ -1,37 +1,40 @@
 package dev.aegis.testsupport;
 
-import dev.aegis.localstack.ServerProcess;
-
 /** Common controls: stop and start the same server (same ports, same data) for fault tests. */
 public abstract class ServerHandle {
 
-    private final ServerProcess server;
+    private final Server kind;
+    private final Lifecycle lifecycle;
 
-    ServerHandle(ServerProcess server) {
-        this.server = server;
+    ServerHandle(Server kind, Lifecycle lifecycle) {
+        this.kind = kind;
+        this.lifecycle = lifecycle;
     }
 
-    ServerProcess server() {
-        return server;
+    Server kind() {
+        return kind;
     }
 
-    /** Stops the process (TERM, then KILL); data is kept. */
+    Lifecycle lifecycle() {
+        return lifecycle;
+    }
+
+    /** Stops the server (process: TERM, then KILL; container: docker stop); data is kept. */
     public void stop() {
-        server.stop();
+        lifecycle.stop();
     }
 
     /** Starts it again on the same ports and waits until healthy (no-op when running). */
     public void start() {
-        server.start();
-        server.awaitHealthy(RealServersExtension::log);
+        lifecycle.start();
     }
 
     public boolean isRunning() {
-        return server.isRunning();
+        return lifecycle.isRunning();
     }
 
     /** The server's log file (stdout and stderr), handy in assertion messages. */
     public java.nio.file.Path logFile() {
-        return server.logFile();
+        return lifecycle.logFile();
     }
 }
