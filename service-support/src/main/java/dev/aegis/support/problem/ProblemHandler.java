@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -35,6 +36,18 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
                 "image storage is temporarily unavailable; nothing was lost, retry later");
         problem.setTitle("Storage unavailable");
+        return problem;
+    }
+
+    /**
+     * A body or multipart part above the codec limits (e.g. {@code spring.webflux.multipart.
+     * max-disk-usage-per-part}) is the client's doing: 413, not a 500 with an error log.
+     */
+    @ExceptionHandler(DataBufferLimitException.class)
+    ProblemDetail tooLarge(DataBufferLimitException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE,
+                "the request body is larger than this endpoint accepts: " + e.getMessage());
+        problem.setTitle("Request too large");
         return problem;
     }
 
