@@ -19,6 +19,7 @@ import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.Test;
 
 import dev.aegis.testsupport.KeycloakHandle;
+import dev.aegis.testsupport.LoopbackCookieJar;
 import dev.aegis.testsupport.RealServers;
 import dev.aegis.testsupport.RealServersExtension;
 import dev.aegis.testsupport.Server;

@@ -25,6 +25,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.aegis.testsupport.KeycloakHandle;
+import dev.aegis.testsupport.LoopbackCookieJar;
 import dev.aegis.testsupport.RealServers;
 import dev.aegis.testsupport.RealServersExtension;
 import dev.aegis.testsupport.Server;

@@ -1,4 +1,4 @@
-package dev.aegis.gateway;
+package dev.aegis.testsupport;
 
 import java.net.CookieHandler;
 import java.net.URI;
@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * plain HTTP; browsers still send them to 127.0.0.1/localhost (a secure context), the JDK's
  * CookieManager does not. Host scoping is skipped: every server in these tests is on 127.0.0.1.
  */
-final class LoopbackCookieJar extends CookieHandler {
+public final class LoopbackCookieJar extends CookieHandler {
 
     private record Cookie(String name, String value, String path) {
     }
@@ -62,12 +62,12 @@ final class LoopbackCookieJar extends CookieHandler {
         }
     }
 
-    String value(String name) {
+    public String value(String name) {
         return cookies.values().stream().filter(c -> c.name().equals(name)).map(Cookie::value).findFirst()
                 .orElse(null);
     }
 
-    boolean has(String name) {
+    public boolean has(String name) {
         return value(name) != null;
     }
 }
