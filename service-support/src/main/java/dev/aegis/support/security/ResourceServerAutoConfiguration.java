@@ -14,12 +14,14 @@ import org.springframework.security.config.annotation.method.configuration.Enabl
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -52,7 +54,11 @@ public class ResourceServerAutoConfiguration {
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
                 JwtValidators.createDefaultWithIssuer(issuer),
                 new AudienceValidator(properties.audience())));
-        return decoder;
+        // Keys that cannot be fetched surface as a bare IllegalStateException ("Could not obtain
+        // the keys"), which no authentication handler sees (a 500): make it a JwtException, which
+        // the resource server turns into an authentication failure (401 problem+json, see below).
+        return token -> decoder.decode(token).onErrorMap(e -> !(e instanceof JwtException),
+                e -> new JwtException("the token cannot be verified now: " + e.getMessage(), e));
     }
 
     @Bean
@@ -66,6 +72,11 @@ public class ResourceServerAutoConfiguration {
         JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
         converter.setJwtGrantedAuthoritiesConverter(new KeycloakRoles());
         ProblemAuthenticationHandlers problems = new ProblemAuthenticationHandlers(jsonMapper);
+        // A token whose keys cannot be fetched (Keycloak down, unknown kid) fails with an
+        // AuthenticationServiceException, which Spring rethrows as a bare 500 by default: it is
+        // still an unverifiable token, so 401 problem+json like any other.
+        ServerAuthenticationEntryPointFailureHandler failures = new ServerAuthenticationEntryPointFailureHandler(problems);
+        failures.setRethrowAuthenticationServiceException(false);
         return http
                 // Bearer tokens, no cookies: CSRF cannot ride on a header the browser never sends.
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
@@ -80,6 +91,7 @@ public class ResourceServerAutoConfiguration {
                         .jwt(jwt -> jwt.jwtAuthenticationConverter(
                                 new ReactiveJwtAuthenticationConverterAdapter(converter)))
                         .authenticationEntryPoint(problems)
+                        .authenticationFailureHandler(failures)
                         .accessDeniedHandler(problems))
                 .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
                 .build();

@@ -42,6 +42,21 @@ class ResourceServerTest {
                 .expectBody().jsonPath("$.status").isEqualTo(401);
     }
 
+    /** The test issuer (port 1) is unreachable, as Keycloak is when it is down. */
+    @Test
+    void aSignedTokenWhoseKeysCannotBeFetchedIs401ProblemNot500() throws Exception {
+        com.nimbusds.jose.jwk.RSAKey key = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("k1").generate();
+        com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(
+                new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.RS256).keyID("k1").build(),
+                new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer("http://127.0.0.1:1/realms/aegis").subject("u")
+                        .audience("aegis-api").expirationTime(java.util.Date.from(Instant.now().plusSeconds(300))).build());
+        jwt.sign(new com.nimbusds.jose.crypto.RSASSASigner(key));
+        client.get().uri("/whoami").header("Authorization", "Bearer " + jwt.serialize()).exchange()
+                .expectStatus().isUnauthorized()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.status").isEqualTo(401);
+    }
+
     @Test
     void healthAndApiDocsNeedNoToken() {
         client.get().uri("/actuator/health").exchange().expectStatus().isOk();
