@@ -108,17 +108,48 @@ public record ModelCard(
     }
 
     /**
-     * Feature-squeezing detector settings: squeeze by bit depth and by a median filter; flag when
-     * the L1 distance between predictions exceeds {@code threshold} (calibrated at {@code targetFpr}).
+     * Feature-squeezing detector settings: the squeezers (spec strings of
+     * {@link dev.aegis.model.detect.Squeezer}, e.g. {@code bit-depth-1}, {@code median-2x2}); the
+     * score is the largest L1 distance between the prediction on the input and on each squeezed
+     * input (the paper's joint detector); flagged when it exceeds {@code threshold}, calibrated on
+     * clean validation images at {@code targetFpr}.
      */
-    public record Detector(int bitDepth, int medianSize, double threshold, double targetFpr) {
+    public record Detector(List<String> squeezers, double threshold, double targetFpr) {
         public Detector {
+            if (squeezers == null || squeezers.isEmpty()) {
+                throw new IllegalArgumentException("a detector needs at least one squeezer");
+            }
+            squeezers = List.copyOf(squeezers);
+            squeezers.forEach(dev.aegis.model.detect.Squeezer::parse);
+        }
+
+        /** The first format: one bit depth and one median size (1 = no median filter). */
+        public Detector(int bitDepth, int medianSize, double threshold, double targetFpr) {
+            this(legacy(bitDepth, medianSize), threshold, targetFpr);
+        }
+
+        /** Reads both the squeezer list and cards written with {@code bitDepth} / {@code medianSize}. */
+        @com.fasterxml.jackson.annotation.JsonCreator
+        static Detector fromJson(@com.fasterxml.jackson.annotation.JsonProperty("squeezers") List<String> squeezers,
+                @com.fasterxml.jackson.annotation.JsonProperty("bitDepth") Integer bitDepth,
+                @com.fasterxml.jackson.annotation.JsonProperty("medianSize") Integer medianSize,
+                @com.fasterxml.jackson.annotation.JsonProperty("threshold") double threshold,
+                @com.fasterxml.jackson.annotation.JsonProperty("targetFpr") double targetFpr) {
+            if (squeezers == null && bitDepth != null) {
+                return new Detector(bitDepth, medianSize == null ? 1 : medianSize, threshold, targetFpr);
+            }
+            return new Detector(squeezers, threshold, targetFpr);
+        }
+
+        private static List<String> legacy(int bitDepth, int medianSize) {
             if (bitDepth < 1 || bitDepth > 8) {
                 throw new IllegalArgumentException("bitDepth must be in 1..8");
             }
             if (medianSize < 1 || medianSize > 5) {
                 throw new IllegalArgumentException("medianSize must be in 1..5");
             }
+            return medianSize == 1 ? List.of("bit-depth-" + bitDepth)
+                    : List.of("bit-depth-" + bitDepth, "median-" + medianSize + "x" + medianSize);
         }
     }
 

@@ -33,6 +33,26 @@ class ModelCardTest {
     }
 
     @Test
+    void detectorSettingsListTheSqueezersAndCardsOfTheFirstFormatStillLoad() {
+        ModelCard.Detector d = new ModelCard.Detector(List.of("bit-depth-1", "median-2x2"), 0.3, 0.05);
+        ModelCard card = full().withDetector(d);
+        assertThat(card.toJson()).contains("\"squeezers\" : [ \"bit-depth-1\", \"median-2x2\" ]")
+                .doesNotContain("bitDepth");
+        assertThat(ModelCard.fromJson(card.toJson()).detector()).isEqualTo(d);
+        ModelCard old = ModelCard.fromJson("""
+                {"name":"m","version":"1","labels":["a","b"],
+                 "input":{"height":28,"width":28,"channels":1,"valueMin":0,"valueMax":1},
+                 "detector":{"bitDepth":4,"medianSize":2,"threshold":0.41,"targetFpr":0.05}}""");
+        assertThat(old.detector()).isEqualTo(new ModelCard.Detector(List.of("bit-depth-4", "median-2x2"), 0.41, 0.05));
+        assertThat(new ModelCard.Detector(2, 1, 0.5, 0.05).squeezers()).containsExactly("bit-depth-2");
+        assertThatThrownBy(() -> ModelCard.fromJson("""
+                {"name":"m","version":"1","labels":["a","b"],
+                 "input":{"height":28,"width":28,"channels":1,"valueMin":0,"valueMax":1},
+                 "detector":{"squeezers":["blur-9"],"threshold":0.41,"targetFpr":0.05}}"""))
+                .isInstanceOf(InvalidModelException.class).hasMessageContaining("blur-9");
+    }
+
+    @Test
     void missingSignaturesMeanTheDefaultsAndUnknownFieldsAreIgnored() {
         ModelCard c = ModelCard.fromJson("""
                 {"name":"m","version":"1","labels":["a","b"],"future":42,

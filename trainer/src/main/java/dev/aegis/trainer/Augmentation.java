@@ -1,10 +1,12 @@
 package dev.aegis.trainer;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 
+import dev.aegis.model.detect.Squeezer;
 import dev.aegis.model.train.Dataset;
 import dev.aegis.model.train.Fitter;
 
@@ -18,15 +20,33 @@ public final class Augmentation implements Fitter.Augmenter {
     private final int shift;
     private final double brightness;
     private final double contrast;
+    private final boolean squeeze;
+
+    /**
+     * Squeezers of the detector's candidate set. Training on squeezed copies keeps the model's
+     * prediction on a squeezed clean image close to the one on the image itself, which is what
+     * the feature-squeezing detector's false-positive rate depends on.
+     */
+    static final List<Squeezer> SQUEEZERS = List.of(new Squeezer.BitDepth(1), new Squeezer.BitDepth(2),
+            new Squeezer.Median(2));
 
     public Augmentation(boolean flip, int shift, double brightness, double contrast) {
+        this(flip, shift, brightness, contrast, false);
+    }
+
+    public Augmentation(boolean flip, int shift, double brightness, double contrast, boolean squeeze) {
         this.flip = flip;
         this.shift = shift;
         this.brightness = brightness;
         this.contrast = contrast;
+        this.squeeze = squeeze;
     }
 
-    /** Parses "flip,shift,color" (or "none"); shift = 10% of the side, color = +-0.1 brightness, +-20% contrast. */
+    /**
+     * Parses "flip,shift,color,squeeze" (or "none"); shift = 10% of the side, color = +-0.1
+     * brightness, +-20% contrast, squeeze = half of the images replaced by a bit-depth-1,
+     * bit-depth-2 or 2x2-median squeezed copy.
+     */
     public static Augmentation parse(String spec, int side) {
         Set<String> parts = new TreeSet<>();
         for (String p : spec.toLowerCase(Locale.ROOT).split(",")) {
@@ -35,23 +55,23 @@ public final class Augmentation implements Fitter.Augmenter {
             }
         }
         for (String p : parts) {
-            if (!Set.of("none", "flip", "shift", "color").contains(p)) {
-                throw new IllegalArgumentException("unknown augmentation '" + p + "' (flip, shift, color, none)");
+            if (!Set.of("none", "flip", "shift", "color", "squeeze").contains(p)) {
+                throw new IllegalArgumentException("unknown augmentation '" + p + "' (flip, shift, color, squeeze, none)");
             }
         }
         boolean color = parts.contains("color");
         return new Augmentation(parts.contains("flip"), parts.contains("shift") ? Math.max(1, side / 10) : 0,
-                color ? 0.1 : 0, color ? 0.2 : 0);
+                color ? 0.1 : 0, color ? 0.2 : 0, parts.contains("squeeze"));
     }
 
     public boolean isNone() {
-        return !flip && shift == 0 && brightness == 0 && contrast == 0;
+        return !flip && shift == 0 && brightness == 0 && contrast == 0 && !squeeze;
     }
 
     @Override
     public String toString() {
-        return isNone() ? "none" : (flip ? "flip " : "") + (shift > 0 ? "shift(" + shift + "px) " : "")
-                + (brightness > 0 ? "brightness/contrast" : "");
+        return isNone() ? "none" : ((flip ? "flip " : "") + (shift > 0 ? "shift(" + shift + "px) " : "")
+                + (brightness > 0 ? "brightness/contrast " : "") + (squeeze ? "squeeze" : "")).strip();
     }
 
     @Override
@@ -69,7 +89,11 @@ public final class Augmentation implements Fitter.Augmenter {
             int dx = shift > 0 ? random.nextInt(2 * shift + 1) - shift : 0;
             float b = brightness > 0 ? (float) ((random.nextDouble() * 2 - 1) * brightness) : 0f;
             float k = contrast > 0 ? (float) (1 + (random.nextDouble() * 2 - 1) * contrast) : 1f;
+            Squeezer sq = squeeze && random.nextBoolean() ? SQUEEZERS.get(random.nextInt(SQUEEZERS.size())) : null;
             if (!doFlip && dx == 0 && dy == 0 && b == 0f && k == 1f) {
+                if (sq != null) {
+                    batch[i] = sq.squeeze(x, h, w, c);
+                }
                 continue;
             }
             float mean = 0;
@@ -92,7 +116,7 @@ public final class Augmentation implements Fitter.Augmenter {
                     }
                 }
             }
-            batch[i] = out;
+            batch[i] = sq == null ? out : sq.squeeze(out, h, w, c);
         }
         return batch;
     }

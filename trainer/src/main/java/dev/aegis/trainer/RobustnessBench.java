@@ -33,10 +33,17 @@ final class RobustnessBench implements Callable<Integer> {
     int epochs;
     @Option(names = "--at-epochs", defaultValue = "12", description = "maximum epochs of the adversarially trained model (default ${DEFAULT-VALUE})")
     int atEpochs;
-    @Option(names = "--at-method", defaultValue = "fgsm", description = "fgsm | pgd (default ${DEFAULT-VALUE})")
+    @Option(names = "--at-method", defaultValue = "fgsm", description = "fgsm | fgsm-rs | pgd (default ${DEFAULT-VALUE})")
     String atMethod;
     @Option(names = "--at-ratio", defaultValue = "0.5", description = "adversarial share of each batch (default ${DEFAULT-VALUE})")
     double atRatio;
+    @Option(names = "--at-init", defaultValue = "standard",
+            description = "standard: adversarial training fine-tunes the standard model's weights; scratch: starts from "
+                    + "the seeded initialisation (default ${DEFAULT-VALUE})")
+    String atInit;
+    @Option(names = "--at-lr", description = "initial learning rate of adversarial training (default: 1e-3 from scratch, "
+            + "5e-4 when fine-tuning)")
+    Double atLr;
     @Option(names = "--epsilon", defaultValue = "0.1", description = "attack epsilon (default ${DEFAULT-VALUE})")
     double epsilon;
     @Option(names = "--limit-train", defaultValue = "0", description = "train on at most N images (quick runs)")
@@ -82,12 +89,20 @@ final class RobustnessBench implements Callable<Integer> {
                 Augmentation.parse("none", 28), eps, 10, robustSamples, epsilon, detectorFpr, root.resolve("models/fmnist-cnn"),
                 root.resolve("report-standard"), "fashion-mnist", "Fashion-MNIST (Debian dataset-fashion-mnist)"), log);
 
-        log.line("== 2/3 adversarial training (" + atMethod + ", ratio " + atRatio + ", eps " + epsilon + ") ==");
+        log.line("== 2/3 adversarial training (" + atMethod + ", ratio " + atRatio + ", eps " + epsilon + ", "
+                + ("scratch".equals(atInit) ? "from scratch" : "fine-tuning the standard model") + ") ==");
+        boolean fineTune = switch (atInit) {
+            case "standard" -> true;
+            case "scratch" -> false;
+            default -> throw new IllegalArgumentException("--at-init must be standard or scratch");
+        };
         TrainingConfig at = base.withEpochs(atEpochs).withAdversarial(
-                TrainingConfig.AdversarialTraining.valueOf(atMethod.toUpperCase()), epsilon, atRatio, 7);
+                TrainingConfig.AdversarialTraining.parse(atMethod), epsilon, atRatio, 7)
+                .withLearningRate(atLr != null ? atLr : fineTune ? 5e-4 : base.learningRate());
         Pipeline.Result adv = Pipeline.run(data, new Pipeline.Options("fmnist-cnn-at", run, at,
                 Augmentation.parse("none", 28), eps, 10, robustSamples, epsilon, detectorFpr, root.resolve("models/fmnist-cnn-at"),
-                root.resolve("report-adversarial"), "fashion-mnist", "Fashion-MNIST (Debian dataset-fashion-mnist)"), log);
+                root.resolve("report-adversarial"), "fashion-mnist", "Fashion-MNIST (Debian dataset-fashion-mnist)",
+                fineTune ? std.modelDir() : null), log);
 
         log.line("== 3/3 full-test-set attacks and speed on the exported models ==");
         Map<String, Object> result = new LinkedHashMap<>();
@@ -119,6 +134,9 @@ final class RobustnessBench implements Callable<Integer> {
             result.put("at_seconds_per_epoch", round(adv.card().metrics().get("seconds_per_epoch")));
             result.put("epochs", std.history().epochs().size());
             result.put("at_epochs", adv.history().epochs().size());
+            result.put("at_init", atInit);
+            result.put("detector_squeezers", String.join("+", std.card().detector().squeezers()));
+            result.put("at_detector_squeezers", String.join("+", adv.card().detector().squeezers()));
             result.put("test_images", test.size());
             result.put("pgd_test_images", Math.min(pgdSamples, test.size()));
             result.put("total_minutes", round((System.nanoTime() - start) / 6e10));

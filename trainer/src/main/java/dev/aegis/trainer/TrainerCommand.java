@@ -65,7 +65,7 @@ public final class TrainerCommand implements Runnable {
         @Option(names = "--threads", defaultValue = "0", description = "TensorFlow intra-op threads (0 = all cores)")
         int threads;
         @Option(names = "--adversarial", defaultValue = "none",
-                description = "adversarial training: none | fgsm | pgd (default ${DEFAULT-VALUE})")
+                description = "adversarial training: none | fgsm | fgsm-rs (random start, step 1.25 eps) | pgd (default ${DEFAULT-VALUE})")
         String adversarial;
         @Option(names = "--adv-epsilon", defaultValue = "0.1", description = "epsilon of training attacks (default ${DEFAULT-VALUE})")
         double advEpsilon;
@@ -95,7 +95,7 @@ public final class TrainerCommand implements Runnable {
                 case "efficientnet-b0", "efficientnet" -> Architecture.EFFICIENTNET_B0;
                 default -> throw new IllegalArgumentException("unknown architecture '" + arch + "'");
             };
-            TrainingConfig.AdversarialTraining at = TrainingConfig.AdversarialTraining.valueOf(adv.toUpperCase());
+            TrainingConfig.AdversarialTraining at = TrainingConfig.AdversarialTraining.parse(adv);
             return new TrainingConfig(a, epochs != null ? epochs : defaultEpochs,
                     batchSize != null ? batchSize : d.batchSize(), lr != null ? lr : d.learningRate(), wd, dr, seed,
                     d.lrPatience(), d.lrFactor(), d.minLearningRate(), patience != null ? patience : d.stopPatience(),
@@ -143,6 +143,11 @@ public final class TrainerCommand implements Runnable {
         double detectorFpr;
         @Option(names = "--quiet", description = "no progress bars")
         boolean quiet;
+        @Option(names = {"--backbone", "--init-from"}, paramLabel = "SAVEDMODEL_DIR",
+                description = "fine-tune: initialise every variable that also exists in this SavedModel (same name "
+                        + "and shape, e.g. a model of the same architecture trained on other data or labels); "
+                        + "the others (e.g. the classifier head) start from the seeded initialisation")
+        Path backbone;
         @Mixin
         TrainingOptions training = new TrainingOptions();
 
@@ -150,6 +155,9 @@ public final class TrainerCommand implements Runnable {
         public Integer call() throws Exception {
             if ((data == null) == (idx == null)) {
                 throw new IllegalArgumentException("give exactly one of --data and --idx");
+            }
+            if (backbone != null && !java.nio.file.Files.isRegularFile(backbone.resolve("saved_model.pb"))) {
+                throw new IllegalArgumentException("--backbone " + backbone + " is not a SavedModel folder (no saved_model.pb)");
             }
             PrintProgress log = new PrintProgress(System.err, quiet);
             TrainingConfig config = training.toConfig(20);
@@ -174,7 +182,7 @@ public final class TrainerCommand implements Runnable {
             Augmentation aug = Augmentation.parse(augment, size);
             Pipeline.Result r = Pipeline.run(splits, new Pipeline.Options(name, v, config, aug, epsilons, 10,
                     robustSamples, 0.1, detectorFpr, modelDir, reportDir, datasetName,
-                    "trained with ./aegis train from " + (idx != null ? idx : data)), log);
+                    "trained with ./aegis train from " + (idx != null ? idx : data), backbone), log);
             System.out.println(Reports.JSON.writer().without(tools.jackson.databind.SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(java.util.Map.of("model", modelDir.toString(), "report", reportDir.toString(),
                             "metrics", r.card().metrics())));

@@ -119,6 +119,35 @@ class TrainerCommandTest {
     }
 
     @Test
+    void fineTunesFromABackboneSavedModel(@TempDir Path out) {
+        String[] base = trainArgs(out, "base");
+        base[java.util.Arrays.asList(base).indexOf("--epochs") + 1] = "2";
+        assertThat(run(new StringWriter(), new StringWriter(), base)).isZero();
+        Path backbone = out.resolve("shapes/base");
+        java.util.List<String> args = new java.util.ArrayList<>(List.of(trainArgs(out, "ft")));
+        args.set(args.indexOf("--epochs") + 1, "1");
+        args.addAll(List.of("--backbone", backbone.toString(), "--adversarial", "fgsm"));
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream err = System.err;
+        System.setErr(new java.io.PrintStream(log, true));
+        try {
+            assertThat(run(new StringWriter(), new StringWriter(), args.toArray(String[]::new))).isZero();
+        } finally {
+            System.setErr(err);
+        }
+        assertThat(log.toString()).contains("initialised 6 of 6 variables from " + backbone);
+        ModelCard card = ModelCard.read(out.resolve("shapes/ft"));
+        assertThat(card.training()).containsEntry("initializedFrom", backbone.toString());
+        // starting from the trained weights, one epoch of adversarial fine-tuning keeps the model useful
+        assertThat(card.metrics().get("test_accuracy")).isGreaterThan(0.5);
+
+        StringWriter bad = new StringWriter();
+        assertThat(run(new StringWriter(), bad, "train", "--data", data.toString(), "--out", out.toString(),
+                "--backbone", out.toString())).isEqualTo(2);
+        assertThat(bad.toString()).contains("not a SavedModel");
+    }
+
+    @Test
     void sameDataSeedAndThreadsGiveTheSameMetrics(@TempDir Path out) {
         assertThat(run(new StringWriter(), new StringWriter(), trainArgs(out, "a"))).isZero();
         assertThat(run(new StringWriter(), new StringWriter(), trainArgs(out, "b"))).isZero();
@@ -258,5 +287,37 @@ class TrainerCommandTest {
         for (float v : a1[0]) {
             assertThat(v).isBetween(0f, 1f);
         }
+    }
+
+    @Test
+    void squeezeAugmentationReplacesAboutHalfTheImagesBySqueezedCopies() {
+        Augmentation aug = Augmentation.parse("squeeze", 4);
+        assertThat(aug.toString()).isEqualTo("squeeze");
+        Dataset d = new Dataset(new float[][] {new float[16]}, new int[] {0}, 4, 4, 1, List.of("a", "b"));
+        SplittableRandom r = new SplittableRandom(1);
+        float[][] batch = new float[200][];
+        for (int i = 0; i < batch.length; i++) {
+            batch[i] = new float[16];
+            for (int j = 0; j < 16; j++) {
+                batch[i][j] = (float) r.nextDouble();
+            }
+        }
+        float[][] original = new float[batch.length][];
+        for (int i = 0; i < batch.length; i++) {
+            original[i] = batch[i].clone();
+        }
+        float[][] out = aug.augment(batch, d, new SplittableRandom(2));
+        int changed = 0;
+        for (int i = 0; i < out.length; i++) {
+            if (!java.util.Arrays.equals(out[i], original[i])) {
+                changed++;
+                boolean isSqueezed = false;
+                for (var s : Augmentation.SQUEEZERS) {
+                    isSqueezed |= java.util.Arrays.equals(out[i], s.squeeze(original[i], 4, 4, 1));
+                }
+                assertThat(isSqueezed).isTrue();
+            }
+        }
+        assertThat(changed).isBetween(70, 130);
     }
 }

@@ -17,10 +17,12 @@ public final class FeatureSqueezingDetector {
 
     private final Classifier model;
     private final ModelCard.Detector settings;
+    private final List<Squeezer> squeezers;
 
     public FeatureSqueezingDetector(Classifier model, ModelCard.Detector settings) {
         this.model = model;
         this.settings = settings;
+        this.squeezers = parse(settings.squeezers());
     }
 
     /** The detector configured by the model card; fails when the card has no calibrated detector. */
@@ -41,7 +43,7 @@ public final class FeatureSqueezingDetector {
     }
 
     public List<DetectorVerdict> checkBatch(float[][] inputs) {
-        double[] scores = scores(model, inputs, settings.bitDepth(), settings.medianSize());
+        double[] scores = scores(model, inputs, squeezers);
         List<DetectorVerdict> out = new ArrayList<>(scores.length);
         for (double s : scores) {
             out.add(new DetectorVerdict(s, settings.threshold(), s > settings.threshold()));
@@ -49,30 +51,57 @@ public final class FeatureSqueezingDetector {
         return out;
     }
 
-    /** Scores: three forward passes per batch (input, bit-depth squeezed, median smoothed). */
-    public static double[] scores(Classifier model, float[][] inputs, int bitDepth, int medianSize) {
-        ModelCard.Input in = model.card().input();
-        float[][] reduced = new float[inputs.length][];
-        float[][] smoothed = new float[inputs.length][];
-        for (int i = 0; i < inputs.length; i++) {
-            float[] pixels = Pixels.toPixelSpace(inputs[i], in);
-            reduced[i] = Pixels.fromPixelSpace(reduceBitDepth(pixels, bitDepth), in);
-            smoothed[i] = Pixels.fromPixelSpace(median(pixels, in.height(), in.width(), in.channels(), medianSize), in);
-        }
-        float[][] p0 = model.probabilities(inputs);
-        float[][] p1 = model.probabilities(reduced);
-        float[][] p2 = model.probabilities(smoothed);
+    public static List<Squeezer> parse(List<String> specs) {
+        return specs.stream().map(Squeezer::parse).toList();
+    }
+
+    /** Joint score: the largest L1 distance over the squeezers; one forward pass per squeezer plus one. */
+    public static double[] scores(Classifier model, float[][] inputs, List<Squeezer> squeezers) {
+        double[][] d = distances(model, inputs, squeezers);
         double[] scores = new double[inputs.length];
-        for (int i = 0; i < inputs.length; i++) {
-            scores[i] = Math.max(l1(p0[i], p1[i]), l1(p0[i], p2[i]));
+        for (double[] perSqueezer : d) {
+            for (int i = 0; i < scores.length; i++) {
+                scores[i] = Math.max(scores[i], perSqueezer[i]);
+            }
         }
         return scores;
+    }
+
+    /** Scores of the first format: one bit depth and one median size (1 = none). */
+    public static double[] scores(Classifier model, float[][] inputs, int bitDepth, int medianSize) {
+        return scores(model, inputs, parse(new ModelCard.Detector(bitDepth, medianSize, 0, 0.05).squeezers()));
+    }
+
+    /**
+     * L1 distance between the softmax output on each input and on its squeezed version, per
+     * squeezer: {@code [squeezer][input]}, each in 0..2. Squeezers work in pixel space [0,1].
+     */
+    public static double[][] distances(Classifier model, float[][] inputs, List<Squeezer> squeezers) {
+        ModelCard.Input in = model.card().input();
+        float[][] p0 = model.probabilities(inputs);
+        float[][] pixels = new float[inputs.length][];
+        for (int i = 0; i < inputs.length; i++) {
+            pixels[i] = Pixels.toPixelSpace(inputs[i], in);
+        }
+        double[][] out = new double[squeezers.size()][inputs.length];
+        for (int s = 0; s < squeezers.size(); s++) {
+            float[][] squeezed = new float[inputs.length][];
+            for (int i = 0; i < inputs.length; i++) {
+                squeezed[i] = Pixels.fromPixelSpace(
+                        squeezers.get(s).squeeze(pixels[i], in.height(), in.width(), in.channels()), in);
+            }
+            float[][] p = model.probabilities(squeezed);
+            for (int i = 0; i < inputs.length; i++) {
+                out[s][i] = l1(p0[i], p[i]);
+            }
+        }
+        return out;
     }
 
     /**
      * Threshold such that at most {@code targetFpr} of the clean validation inputs score above it.
      */
-    public static ModelCard.Detector calibrate(Classifier model, float[][] cleanValidation, int bitDepth, int medianSize,
+    public static ModelCard.Detector calibrate(Classifier model, float[][] cleanValidation, List<Squeezer> squeezers,
             double targetFpr) {
         if (cleanValidation.length == 0) {
             throw new IllegalArgumentException("calibration needs clean validation inputs");
@@ -80,11 +109,20 @@ public final class FeatureSqueezingDetector {
         if (!(targetFpr > 0 && targetFpr < 1)) {
             throw new IllegalArgumentException("targetFpr must be in (0,1)");
         }
-        double[] s = scores(model, cleanValidation, bitDepth, medianSize);
-        return new ModelCard.Detector(bitDepth, medianSize, thresholdAt(s, targetFpr), targetFpr);
+        double[] s = scores(model, cleanValidation, squeezers);
+        return new ModelCard.Detector(squeezers.stream().map(Squeezer::spec).toList(), thresholdAt(s, targetFpr),
+                targetFpr);
     }
 
-    static double thresholdAt(double[] cleanScores, double targetFpr) {
+    /** Calibration of the first format: one bit depth and one median size (1 = none). */
+    public static ModelCard.Detector calibrate(Classifier model, float[][] cleanValidation, int bitDepth, int medianSize,
+            double targetFpr) {
+        return calibrate(model, cleanValidation,
+                parse(new ModelCard.Detector(bitDepth, medianSize, 0, 0.05).squeezers()), targetFpr);
+    }
+
+    /** Threshold (flag = score above it) such that at most {@code targetFpr} of the clean scores are above it. */
+    public static double thresholdAt(double[] cleanScores, double targetFpr) {
         double[] sorted = cleanScores.clone();
         Arrays.sort(sorted);
         int allowedAbove = (int) Math.floor(targetFpr * sorted.length);
@@ -94,40 +132,11 @@ public final class FeatureSqueezingDetector {
     }
 
     static float[] reduceBitDepth(float[] pixels, int bits) {
-        float levels = (1 << bits) - 1;
-        float[] out = new float[pixels.length];
-        for (int i = 0; i < out.length; i++) {
-            float v = Math.min(1f, Math.max(0f, pixels[i]));
-            out[i] = Math.round(v * levels) / levels;
-        }
-        return out;
+        return new Squeezer.BitDepth(bits).squeeze(pixels, 1, pixels.length, 1);
     }
 
-    /** Median filter of a size x size window per channel, edges replicated (as scipy's 'nearest'). */
     static float[] median(float[] pixels, int h, int w, int c, int size) {
-        if (size <= 1) {
-            return pixels.clone();
-        }
-        float[] out = new float[pixels.length];
-        float[] window = new float[size * size];
-        int lo = -(size - 1) / 2;
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                for (int ch = 0; ch < c; ch++) {
-                    int k = 0;
-                    for (int dy = 0; dy < size; dy++) {
-                        int yy = Math.min(h - 1, Math.max(0, y + lo + dy));
-                        for (int dx = 0; dx < size; dx++) {
-                            int xx = Math.min(w - 1, Math.max(0, x + lo + dx));
-                            window[k++] = pixels[(yy * w + xx) * c + ch];
-                        }
-                    }
-                    Arrays.sort(window);
-                    out[(y * w + x) * c + ch] = window[(window.length - 1) / 2 + (window.length % 2 == 0 ? 1 : 0)];
-                }
-            }
-        }
-        return out;
+        return size <= 1 ? pixels.clone() : new Squeezer.Median(size).squeeze(pixels, h, w, c);
     }
 
     private static double l1(float[] a, float[] b) {

@@ -33,8 +33,15 @@ public final class Fitter {
         };
     }
 
+    /**
+     * @param valLoss          the monitored validation loss: clean, or with adversarial training the
+     *                         training mixture ({@code 1 - ratio} clean + {@code ratio} PGD-5 attacked)
+     * @param valAccuracy      clean validation accuracy
+     * @param valAdvAccuracy   accuracy of the first 1,000 validation images under PGD-5 at the training
+     *                         epsilon (NaN without adversarial training)
+     */
     public record EpochStats(int epoch, double trainLoss, double trainAccuracy, double valLoss, double valAccuracy,
-            double learningRate, double seconds, boolean improved) {
+            double valAdvAccuracy, double learningRate, double seconds, boolean improved) {
     }
 
     public record History(List<EpochStats> epochs, int bestEpoch, boolean stoppedEarly, double totalSeconds) {
@@ -60,6 +67,7 @@ public final class Fitter {
         int sinceLrDrop = 0;
         boolean stoppedEarly = false;
         List<EpochStats> history = new ArrayList<>();
+        boolean adversarial = cfg.adversarial() != TrainingConfig.AdversarialTraining.NONE && cfg.advRatio() > 0;
         long start = System.nanoTime();
         for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
             long epochStart = System.nanoTime();
@@ -87,9 +95,19 @@ public final class Fitter {
                 listener.onBatch(epoch, b + 1, batches, lossSum / seen, (double) correct / seen);
             }
             Evaluation val = evaluate(net, validation);
-            boolean improved = val.loss() < bestLoss - 1e-4;
+            double monitored = val.loss();
+            double advAccuracy = Double.NaN;
+            if (adversarial) {
+                // EarlyStopping and ReduceLROnPlateau watch the training objective, not the clean loss
+                // alone: adversarial training (above all when it starts from a trained model) raises
+                // the clean loss while robustness still improves.
+                Evaluation adv = evaluate(net, attacked(net, validation, cfg));
+                monitored = (1 - cfg.advRatio()) * val.loss() + cfg.advRatio() * adv.loss();
+                advAccuracy = adv.accuracy();
+            }
+            boolean improved = monitored < bestLoss - 1e-4;
             if (improved) {
-                bestLoss = val.loss();
+                bestLoss = monitored;
                 bestWeights = net.snapshot();
                 bestEpoch = epoch;
                 sinceBest = 0;
@@ -98,8 +116,8 @@ public final class Fitter {
                 sinceBest++;
                 sinceLrDrop++;
             }
-            EpochStats stats = new EpochStats(epoch, lossSum / seen, (double) correct / seen, val.loss(),
-                    val.accuracy(), lr, (System.nanoTime() - epochStart) / 1e9, improved);
+            EpochStats stats = new EpochStats(epoch, lossSum / seen, (double) correct / seen, monitored,
+                    val.accuracy(), advAccuracy, lr, (System.nanoTime() - epochStart) / 1e9, improved);
             history.add(stats);
             listener.onEpoch(stats);
             if (sinceBest >= cfg.stopPatience()) {
@@ -127,11 +145,34 @@ public final class Fitter {
         int[] sy = new int[m];
         System.arraycopy(x, 0, sub, 0, m);
         System.arraycopy(y, 0, sy, 0, m);
-        AttackSpec spec = cfg.adversarial() == TrainingConfig.AdversarialTraining.FGSM
-                ? AttackSpec.fgsm(cfg.advEpsilon())
-                : AttackSpec.pgd(cfg.advEpsilon(), cfg.advSteps(), random.nextLong());
+        AttackSpec spec = cfg.trainingAttack(random.nextLong());
         float[][] adv = Attacker.perturb(net, sub, sy, spec, -1).adversarial();
         System.arraycopy(adv, 0, x, 0, m);
+    }
+
+    /** Validation images attacked to watch adversarial training (at most this many). */
+    static final int VALIDATION_ATTACK_IMAGES = 1000;
+    static final int VALIDATION_ATTACK_STEPS = 5;
+
+    /**
+     * The first validation images under PGD-5 at the training epsilon (seeded: every epoch sees the
+     * same random starts). PGD rather than the training attack, so that an epoch where single-step
+     * training collapsed into gradient masking (FGSM accuracy up, PGD accuracy down) does not look
+     * like progress to EarlyStopping's best-weights restore.
+     */
+    static Dataset attacked(TrainableNetwork net, Dataset validation, TrainingConfig cfg) {
+        Dataset data = validation.first(Math.min(VALIDATION_ATTACK_IMAGES, validation.size()));
+        AttackSpec spec = AttackSpec.pgd(cfg.advEpsilon(), VALIDATION_ATTACK_STEPS, cfg.seed());
+        float[][] adv = new float[data.size()][];
+        int chunk = 256;
+        for (int from = 0; from < data.size(); from += chunk) {
+            int to = Math.min(data.size(), from + chunk);
+            float[][] x = java.util.Arrays.copyOfRange(data.x(), from, to);
+            int[] y = java.util.Arrays.copyOfRange(data.y(), from, to);
+            System.arraycopy(Attacker.perturb(net, x, y, spec.withSeed(cfg.seed() + from), -1).adversarial(), 0, adv,
+                    from, to - from);
+        }
+        return new Dataset(adv, data.y(), data.height(), data.width(), data.channels(), data.labels());
     }
 
     public static Evaluation evaluate(dev.aegis.model.Classifier net, Dataset data) {

@@ -146,6 +146,11 @@ public final class TrainableNetwork implements Classifier, AutoCloseable {
         return config;
     }
 
+    /** Number of trainable variables (tensors, not parameters). */
+    public int variableCount() {
+        return trainable.size();
+    }
+
     public int parameterCount() {
         long n = 0;
         for (Variable<TFloat32> v : trainable) {
@@ -253,6 +258,9 @@ public final class TrainableNetwork implements Classifier, AutoCloseable {
         try {
             Session.Runner r = session.runner();
             for (int i = 0; i < weights.length; i++) {
+                if (weights[i] == null) {
+                    continue; // keep this variable's current value
+                }
                 TFloat32 t = TFloat32.tensorOf(trainable.get(i).shape(), DataBuffers.of(weights[i], true, false));
                 tensors.add(t);
                 r.feed(restoreFeeds.get(i), t).addTarget(restoreOps.get(i));
@@ -261,6 +269,58 @@ public final class TrainableNetwork implements Classifier, AutoCloseable {
         } finally {
             tensors.forEach(TFloat32::close);
         }
+    }
+
+    /**
+     * Initialises the trainable variables that also exist in another SavedModel (same variable
+     * name and shape) with its values: fine-tuning from a backbone, or adversarial training that
+     * starts from a standard model. Variables without a match keep their seeded initial values
+     * (e.g. a classifier head for a different number of labels). Adam's state is not copied.
+     *
+     * @return the names of the variables that were initialised
+     */
+    public List<String> initializeFrom(Path savedModelDir) {
+        if (!Files.isRegularFile(savedModelDir.resolve("saved_model.pb"))) {
+            throw new IllegalArgumentException("no SavedModel (saved_model.pb) in " + savedModelDir);
+        }
+        List<Integer> fetched = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        float[][] values = new float[trainable.size()][];
+        try (SavedModelBundle b = SavedModelBundle.loader(savedModelDir.toString())
+                .withTags(SavedModelBundle.DEFAULT_TAG).load()) {
+            Session.Runner r = b.session().runner();
+            for (int i = 0; i < trainable.size(); i++) {
+                String name = trainable.get(i).op().name();
+                var op = b.graph().operation(name);
+                // VariableV2 outputs are reference types (DT_FLOAT_REF)
+                if (op == null || op.numOutputs() != 1 || !(op.output(0).dataType() == org.tensorflow.proto.DataType.DT_FLOAT
+                        || op.output(0).dataType() == org.tensorflow.proto.DataType.DT_FLOAT_REF)) {
+                    continue;
+                }
+                fetched.add(i);
+                r.fetch(name);
+            }
+            if (fetched.isEmpty()) {
+                return names;
+            }
+            try (Result res = r.run()) {
+                for (int j = 0; j < fetched.size(); j++) {
+                    int i = fetched.get(j);
+                    TFloat32 t = (TFloat32) res.get(j);
+                    if (!t.shape().equals(trainable.get(i).shape())) {
+                        continue; // e.g. a classifier head for another number of labels
+                    }
+                    values[i] = new float[(int) trainable.get(i).shape().size()];
+                    t.copyTo(DataBuffers.of(values[i], false, false));
+                    names.add(trainable.get(i).op().name());
+                }
+            }
+        } catch (org.tensorflow.exceptions.TensorFlowException e) {
+            throw new IllegalArgumentException("cannot read the SavedModel in " + savedModelDir + ": " + e.getMessage(),
+                    e);
+        }
+        restore(values);
+        return names;
     }
 
     /**

@@ -25,8 +25,33 @@ public record TrainingConfig(Architecture architecture, int epochs, int batchSiz
         double dropout, long seed, int lrPatience, double lrFactor, double minLearningRate, int stopPatience,
         AdversarialTraining adversarial, double advEpsilon, double advRatio, int advSteps, int threads) {
 
+    /**
+     * FGSM: one signed-gradient step of epsilon. FGSM_RS: "fast" adversarial training (Wong et al.
+     * 2020): a uniform random start in the ball, then one step of 1.25 epsilon, projected; it keeps
+     * single-step training from collapsing into gradient masking (high FGSM, low PGD accuracy).
+     * PGD: {@code advSteps} steps from a random start (Madry et al.).
+     */
     public enum AdversarialTraining {
-        NONE, FGSM, PGD
+        NONE, FGSM, FGSM_RS, PGD;
+
+        /** none | fgsm | fgsm-rs | pgd (case-insensitive). */
+        public static AdversarialTraining parse(String s) {
+            try {
+                return valueOf(s.strip().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown adversarial training '" + s + "' (none, fgsm, fgsm-rs, pgd)");
+            }
+        }
+    }
+
+    /** The attack that makes the training examples of a batch; {@code seed} seeds random starts. */
+    public dev.aegis.model.attack.AttackSpec trainingAttack(long seed) {
+        return switch (adversarial) {
+            case NONE, FGSM -> dev.aegis.model.attack.AttackSpec.fgsm(advEpsilon);
+            case FGSM_RS -> new dev.aegis.model.attack.AttackSpec(dev.aegis.model.attack.AttackMethod.BIM, advEpsilon, 1,
+                    Math.min(1.0, Math.max(1e-6, 1.25 * advEpsilon)), true, java.util.Optional.empty(), seed);
+            case PGD -> dev.aegis.model.attack.AttackSpec.pgd(advEpsilon, advSteps, seed);
+        };
     }
 
     public TrainingConfig {
@@ -57,6 +82,11 @@ public record TrainingConfig(Architecture architecture, int epochs, int batchSiz
                 lrFactor, minLearningRate, stopPatience, method, epsilon, ratio, steps, threads);
     }
 
+    public TrainingConfig withLearningRate(double rate) {
+        return new TrainingConfig(architecture, epochs, batchSize, rate, l2, dropout, seed, lrPatience, lrFactor,
+                minLearningRate, stopPatience, adversarial, advEpsilon, advRatio, advSteps, threads);
+    }
+
     public TrainingConfig withSeed(long s) {
         return new TrainingConfig(architecture, epochs, batchSize, learningRate, l2, dropout, s, lrPatience, lrFactor,
                 minLearningRate, stopPatience, adversarial, advEpsilon, advRatio, advSteps, threads);
@@ -85,7 +115,7 @@ public record TrainingConfig(Architecture architecture, int epochs, int batchSiz
         m.put("reduceLrOnPlateau", java.util.Map.of("patience", lrPatience, "factor", lrFactor, "min", minLearningRate));
         m.put("earlyStopping", java.util.Map.of("patience", stopPatience, "restoreBestWeights", true));
         m.put("adversarialTraining", adversarial == AdversarialTraining.NONE ? "none"
-                : adversarial.name().toLowerCase() + " eps=" + advEpsilon + " ratio=" + advRatio
+                : adversarial.name().toLowerCase().replace('_', '-') + " eps=" + advEpsilon + " ratio=" + advRatio
                         + (adversarial == AdversarialTraining.PGD ? " steps=" + advSteps : ""));
         return m;
     }

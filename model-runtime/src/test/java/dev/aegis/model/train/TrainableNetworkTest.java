@@ -1,6 +1,7 @@
 package dev.aegis.model.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -37,6 +38,16 @@ class TrainableNetworkTest {
                 assertThat(after[i]).containsExactly(before[i], org.assertj.core.data.Offset.offset(1e-5f));
             }
         }
+        // the exported network as a backbone for a two-label task: everything but the classifier is copied
+        var twoLabels = new dev.aegis.model.ModelCard("eff2", "1", java.util.List.of("a", "b"),
+                TinyModels.card("x").input(), dev.aegis.model.ModelCard.Signatures.DEFAULT, java.util.Map.of(), null,
+                java.util.Map.of(), null, java.time.Instant.EPOCH);
+        try (TrainableNetwork net = new TrainableNetwork(twoLabels, cfg.withSeed(5))) {
+            java.util.List<String> copied = net.initializeFrom(dir.resolve("m"));
+            assertThat(copied).hasSize(net.variableCount() - 2).contains("stem_w", "head_w")
+                    .doesNotContain("out_w", "out_b");
+            assertThat(net.trainStep(data.first(8).x(), new int[8], 1e-3).loss()).isFinite();
+        }
     }
 
     @Test
@@ -53,6 +64,44 @@ class TrainableNetworkTest {
     }
 
     @Test
+    void initialisesFromASavedModelWhereNamesAndShapesMatch(@TempDir Path dir) {
+        Dataset data = TinyModels.testSet().first(12);
+        float[][] expected;
+        try (Model trained = Model.load(TinyModels.trained(), RuntimeOptions.threads(1))) {
+            expected = trained.probabilities(data.x());
+        }
+        // same architecture and labels, another seed: every variable comes from the SavedModel
+        try (TrainableNetwork net = new TrainableNetwork(TinyModels.card("ft"), TinyModels.config().withSeed(99))) {
+            assertThat(Arrays.deepEquals(net.probabilities(data.x()), expected)).isFalse();
+            assertThat(net.initializeFrom(TinyModels.trained())).hasSize(net.variableCount());
+            float[][] p = net.probabilities(data.x());
+            for (int i = 0; i < p.length; i++) {
+                assertThat(p[i]).containsExactly(expected[i], org.assertj.core.data.Offset.offset(1e-6f));
+            }
+        }
+        // four labels instead of three: the backbone is copied, the classifier head keeps its own init
+        var fourLabels = new dev.aegis.model.ModelCard("tiny4", "1", java.util.List.of("a", "b", "c", "d"),
+                TinyModels.card("x").input(), dev.aegis.model.ModelCard.Signatures.DEFAULT, java.util.Map.of(), null,
+                java.util.Map.of(), null, java.time.Instant.EPOCH);
+        try (TrainableNetwork net = new TrainableNetwork(fourLabels, TinyModels.config().withSeed(99))) {
+            float[][] before = net.snapshot();
+            java.util.List<String> copied = net.initializeFrom(TinyModels.trained());
+            assertThat(copied).contains("conv0_w", "conv0_b", "dense_w").doesNotContain("out_w", "out_b");
+            assertThat(copied).hasSize(net.variableCount() - 2);
+            float[][] after = net.snapshot();
+            assertThat(after[after.length - 2]).containsExactly(before[before.length - 2]); // out_w
+            assertThat(after[0]).isNotEqualTo(before[0]);
+            float loss = net.trainStep(TinyModels.generate(16, 5).x(), new int[16], 1e-3).loss();
+            assertThat(loss).isFinite();
+        }
+        assertThatThrownBy(() -> {
+            try (TrainableNetwork net = new TrainableNetwork(TinyModels.card("no"), TinyModels.config())) {
+                net.initializeFrom(dir);
+            }
+        }).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("saved_model.pb");
+    }
+
+    @Test
     void adversarialTrainingRunsAndKeepsLearning() {
         Dataset train = TinyModels.generate(120, 23);
         Dataset val = TinyModels.generate(30, 24);
@@ -62,6 +111,9 @@ class TrainableNetworkTest {
             Fitter.History h = Fitter.fit(net, train, val, Fitter.Augmenter.NONE, Fitter.Listener.NONE);
             assertThat(h.epochs()).hasSize(2);
             assertThat(h.epochs().get(1).trainLoss()).isFinite();
+            // with adversarial training the monitored validation loss mixes clean and attacked images
+            assertThat(h.epochs().get(1).valAdvAccuracy()).isBetween(0.0, 1.0);
+            assertThat(h.epochs().get(1).valLoss()).isFinite();
         }
     }
 }
