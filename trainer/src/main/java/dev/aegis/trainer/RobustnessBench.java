@@ -29,21 +29,21 @@ final class RobustnessBench implements Callable<Integer> {
     Path idx;
     @Option(names = "--out", defaultValue = ".aegis/bench/robustness", description = "output folder (default ${DEFAULT-VALUE})")
     Path out;
-    @Option(names = "--epochs", defaultValue = "12", description = "maximum epochs of the standard model (default ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", defaultValue = "8", description = "maximum epochs of the standard model (default ${DEFAULT-VALUE})")
     int epochs;
-    @Option(names = "--at-epochs", defaultValue = "12", description = "maximum epochs of the adversarially trained model (default ${DEFAULT-VALUE})")
+    @Option(names = "--at-epochs", defaultValue = "4",
+            description = "maximum epochs of adversarial training (default ${DEFAULT-VALUE}; fine-tuning the standard model)")
     int atEpochs;
-    @Option(names = "--at-method", defaultValue = "fgsm", description = "fgsm | fgsm-rs | pgd (default ${DEFAULT-VALUE})")
+    @Option(names = "--at-method", defaultValue = "fgsm-rs", description = "fgsm | fgsm-rs | pgd (default ${DEFAULT-VALUE})")
     String atMethod;
-    @Option(names = "--at-ratio", defaultValue = "0.5", description = "adversarial share of each batch (default ${DEFAULT-VALUE})")
+    @Option(names = "--at-ratio", defaultValue = "0.7", description = "adversarial share of each batch (default ${DEFAULT-VALUE})")
     double atRatio;
     @Option(names = "--at-init", defaultValue = "standard",
             description = "standard: adversarial training fine-tunes the standard model's weights; scratch: starts from "
                     + "the seeded initialisation (default ${DEFAULT-VALUE})")
     String atInit;
-    @Option(names = "--at-lr", description = "initial learning rate of adversarial training (default: 1e-3 from scratch, "
-            + "5e-4 when fine-tuning)")
-    Double atLr;
+    @Option(names = "--at-lr", defaultValue = "1e-3", description = "initial learning rate of adversarial training (default ${DEFAULT-VALUE})")
+    double atLr;
     @Option(names = "--epsilon", defaultValue = "0.1", description = "attack epsilon (default ${DEFAULT-VALUE})")
     double epsilon;
     @Option(names = "--limit-train", defaultValue = "0", description = "train on at most N images (quick runs)")
@@ -98,7 +98,7 @@ final class RobustnessBench implements Callable<Integer> {
         };
         TrainingConfig at = base.withEpochs(atEpochs).withAdversarial(
                 TrainingConfig.AdversarialTraining.parse(atMethod), epsilon, atRatio, 7)
-                .withLearningRate(atLr != null ? atLr : fineTune ? 5e-4 : base.learningRate());
+                .withLearningRate(atLr);
         Pipeline.Result adv = Pipeline.run(data, new Pipeline.Options("fmnist-cnn-at", run, at,
                 Augmentation.parse("none", 28), eps, 10, robustSamples, epsilon, detectorFpr, root.resolve("models/fmnist-cnn-at"),
                 root.resolve("report-adversarial"), "fashion-mnist", "Fashion-MNIST (Debian dataset-fashion-mnist)",
@@ -135,6 +135,8 @@ final class RobustnessBench implements Callable<Integer> {
             result.put("epochs", std.history().epochs().size());
             result.put("at_epochs", adv.history().epochs().size());
             result.put("at_init", atInit);
+            result.put("at_method", atMethod);
+            result.put("at_ratio", atRatio);
             result.put("detector_squeezers", String.join("+", std.card().detector().squeezers()));
             result.put("at_detector_squeezers", String.join("+", adv.card().detector().squeezers()));
             result.put("test_images", test.size());
