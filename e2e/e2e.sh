@@ -72,6 +72,8 @@ cmd_start() {
   stop_stack
   rm -rf "$AEGIS_STATE" "$ARTIFACTS"
   mkdir -p "$AEGIS_STATE" "$ARTIFACTS"
+  # to look at this stack by hand while it runs: set -a; . e2e/target/e2e-stack.env; set +a; ./aegis status
+  env | grep -E '^AEGIS_(STATE|[A-Z_]+_PORT)=' | sort >"$TARGET/e2e-stack.env"
   say "starting the e2e stack: state $AEGIS_STATE, portal http://localhost:$AEGIS_GATEWAY_PORT," \
     "Keycloak http://127.0.0.1:$AEGIS_KEYCLOAK_PORT"
   if ! aegis up; then
@@ -117,7 +119,7 @@ cmd_stop() {
   say "stopping the e2e stack"
   stop_stack
   # logs are in the artifacts; the rest (Kafka log, databases, a Keycloak copy) is only disk
-  rm -rf "$AEGIS_STATE"
+  rm -rf "$AEGIS_STATE" "$TARGET/e2e-stack.env"
   say "e2e stack stopped in $((SECONDS - t0)) s"
 }
 
