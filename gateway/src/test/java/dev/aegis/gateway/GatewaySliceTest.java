@@ -85,6 +85,24 @@ class GatewaySliceTest {
                 .expectBody().jsonPath("$.status").isEqualTo(401);
     }
 
+    /** The issuer (port 1) is unreachable, as Keycloak is when it is down: the keys cannot be fetched. */
+    @Test
+    void aSignedTokenWhoseKeysCannotBeFetchedIs401ProblemNot500() throws Exception {
+        com.nimbusds.jose.jwk.RSAKey key = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("k1").generate();
+        com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(
+                new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.RS256).keyID("k1").build(),
+                new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer("http://127.0.0.1:1/realms/aegis").subject("u")
+                        .audience("aegis-api").claim("typ", "Bearer")
+                        .expirationTime(java.util.Date.from(java.time.Instant.now().plusSeconds(300))).build());
+        jwt.sign(new com.nimbusds.jose.crypto.RSASSASigner(key));
+        var before = HISTORY.last();
+        client.get().uri("/api/history").header("Authorization", "Bearer " + jwt.serialize()).exchange()
+                .expectStatus().isUnauthorized()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.status").isEqualTo(401);
+        assertThat(HISTORY.last()).as("nothing reaches the service").isSameAs(before);
+    }
+
     @Test
     void routesEachPrefixToItsService() {
         client.mutateWith(user("user").jwt()).get().uri("/api/predictions/p1").exchange().expectStatus().isOk()

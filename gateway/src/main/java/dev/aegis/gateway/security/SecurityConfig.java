@@ -34,6 +34,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authentication.RedirectServerAuthenticationSuccessHandler;
+import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.server.authentication.logout.DelegatingServerLogoutHandler;
 import org.springframework.security.web.server.authentication.logout.SecurityContextServerLogoutHandler;
 import org.springframework.security.web.server.authentication.logout.WebSessionServerLogoutHandler;
@@ -132,6 +133,9 @@ class SecurityConfig {
             return Problems.write(exchange, HttpStatus.UNAUTHORIZED, "unauthorized",
                     "Log in, or send a valid bearer token for audience " + oidc.audience());
         };
+        // an AuthenticationServiceException (keys unreachable) is still an unverifiable token: 401, not a rethrown 500
+        ServerAuthenticationEntryPointFailureHandler tokenFailures = new ServerAuthenticationEntryPointFailureHandler(unauthorized);
+        tokenFailures.setRethrowAuthenticationServiceException(false);
         ServerAccessDeniedHandler forbidden = (exchange, ex) -> Problems.write(exchange, HttpStatus.FORBIDDEN,
                 "forbidden", "Your account does not have the role this operation needs");
 
@@ -159,6 +163,7 @@ class SecurityConfig {
                 .oauth2ResourceServer(rs -> rs
                         .jwt(jwt -> jwt.jwtDecoder(jwtDecoder).jwtAuthenticationConverter(SecurityConfig::bearer))
                         .authenticationEntryPoint(unauthorized)
+                        .authenticationFailureHandler(tokenFailures)
                         .accessDeniedHandler(forbidden))
                 .exceptionHandling(ex -> ex.authenticationEntryPoint(unauthorized).accessDeniedHandler(forbidden))
                 .csrf(csrf -> csrf

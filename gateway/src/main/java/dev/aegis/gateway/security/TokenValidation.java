@@ -10,6 +10,7 @@ import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 
@@ -28,7 +29,11 @@ final class TokenValidation {
                 .jwsAlgorithm(SignatureAlgorithm.RS256)
                 .build();
         decoder.setJwtValidator(validator(oidc));
-        return decoder;
+        // Keys that cannot be fetched (Keycloak down, unknown kid) surface as a bare
+        // IllegalStateException that no authentication handler sees (a 500): a JwtException is an
+        // authentication failure, answered 401 problem+json like any unverifiable token.
+        return token -> decoder.decode(token).onErrorMap(e -> !(e instanceof JwtException),
+                e -> new JwtException("the token cannot be verified now: " + e.getMessage(), e));
     }
 
     static OAuth2TokenValidator<Jwt> validator(OidcProperties oidc) {
