@@ -11,6 +11,8 @@ import java.util.UUID;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
 
 import dev.aegis.inference.InferenceApplication;
 import dev.aegis.inference.prediction.PredictionDocument;
@@ -60,10 +62,20 @@ public final class PipelineBench {
         String run = UUID.randomUUID().toString().substring(0, 8);
         springArgs.add("--aegis.inference.worker-group=bench-worker-" + run);
         springArgs.add("--aegis.inference.api-group=bench-api-" + run);
+        // new groups start at the end: from offset 0 they would first redo every request (and
+        // re-read every result) the topics ever held, and time that backlog instead of the bench
+        springArgs.add("--spring.kafka.consumer.auto-offset-reset=latest");
         int status = 0;
         try (ConfigurableApplicationContext context = SpringApplication.run(InferenceApplication.class,
                 springArgs.toArray(String[]::new))) {
-            run(context, images, sequential);
+                String user = "bench-" + UUID.randomUUID();
+            try {
+                run(context, user, images, sequential);
+            } finally {
+                // a failed run must not leave PENDING requests for the stack's own worker to redo
+                context.getBean(UploadStore.class).deleteAll(user).block(Duration.ofMinutes(2));
+                context.getBean(PredictionService.class).deleteAll(user).block(Duration.ofMinutes(2));
+            }
         } catch (Exception | Error e) {
             e.printStackTrace();
             status = 1;
@@ -72,19 +84,18 @@ public final class PipelineBench {
         System.exit(status);
     }
 
-    private static void run(ConfigurableApplicationContext context, int count, int sequential) throws Exception {
+    private static void run(ConfigurableApplicationContext context, String user, int count, int sequential)
+            throws Exception {
         ActiveModel active = context.getBean(ActiveModel.class);
         DynamicBatcher batcher = context.getBean(DynamicBatcher.class);
         PredictionService predictions = context.getBean(PredictionService.class);
         ImageValidator validator = context.getBean(ImageValidator.class);
-        UploadStore uploads = context.getBean(UploadStore.class);
         int maxBatch = context.getEnvironment().getProperty("aegis.inference.batch.max-size", Integer.class, 32);
         if (active.await(Duration.ofMinutes(3)) == null) {
             throw new IllegalStateException("no active model in the registry: run ./aegis up (which registers the demo model)");
         }
         Model model = active.current().model();
         FeatureSqueezingDetector detector = active.current().detector();
-        String user = "bench-" + UUID.randomUUID();
         List<ValidatedImage> inputs = new ArrayList<>();
         SplittableRandom random = new SplittableRandom(42);
         for (int i = 0; i < count + sequential + 2 * count + 3; i++) {
@@ -107,32 +118,42 @@ public final class PipelineBench {
             rawSingle[i] = (System.nanoTime() - s) / 1e6;
         }
 
-        // warm-up: the consumer groups must own their partitions before anything is timed
-        for (int i = 0; i < 3; i++) {
-            PredictionDocument warm = predictions.submit(user, inputs.get(count + i)).block();
-            require(predictions.await(user, warm.id(), Duration.ofMinutes(3)).block());
+        // warm-up: the consumer groups must own their partitions before anything is timed; a
+        // request sent before its group's first position lookup is skipped (latest), so retry
+        awaitAssignment(context.getBean(KafkaListenerEndpointRegistry.class), "inference-worker", "inference-results");
+        int warmed = 0;
+        for (int attempt = 0; warmed < 3; attempt++) {
+            if (attempt == 20) {
+                throw new IllegalStateException("the in-process worker answered none of 20 warm-up requests");
+            }
+            PredictionDocument warm = predictions.submit(user, inputs.get(count + warmed)).block();
+            PredictionDocument answered = predictions.await(user, warm.id(), Duration.ofSeconds(20)).block();
+            if (answered != null && answered.status() == PredictionStatus.DONE) {
+                warmed++;
+            }
         }
 
         // pipeline, idle stack, one request at a time
         double[] pipelineSingle = new double[sequential];
+        List<PredictionDocument> singles = new ArrayList<>();
+        long sequentialStart = System.nanoTime();
         for (int i = 0; i < sequential; i++) {
             long s = System.nanoTime();
             PredictionDocument doc = predictions.submit(user, inputs.get(count + 3 + i)).block();
             PredictionDocument done = predictions.await(user, doc.id(), Duration.ofSeconds(60)).block();
             require(done);
             pipelineSingle[i] = (System.nanoTime() - s) / 1e6;
+            singles.add(done);
         }
+        stages("one at a time", singles, seconds(sequentialStart));
 
         // pipeline under concurrent load: dynamic batching, then a batch-size-1 worker
-        double pipelinePerSecond = concurrent(predictions, user, inputs.subList(count + sequential + 3,
+        double pipelinePerSecond = concurrent("batched", predictions, user, inputs.subList(count + sequential + 3,
                 count + sequential + count + 3));
         batcher.maxSize(1);
-        double batchOnePerSecond = concurrent(predictions, user, inputs.subList(count + sequential + count + 3,
+        double batchOnePerSecond = concurrent("batch-1", predictions, user, inputs.subList(count + sequential + count + 3,
                 count + sequential + 2 * count + 3));
         batcher.maxSize(maxBatch);
-
-        uploads.deleteAll(user).block();
-        predictions.deleteAll(user).block();
 
         double overhead = median(pipelineSingle) - median(rawSingle);
         System.out.printf(Locale.ROOT, "{\"model\":\"%s:%s\",\"images\":%d,\"max_batch\":%d,\"raw_images_per_s\":%.1f,"
@@ -142,6 +163,20 @@ public final class PipelineBench {
                 model.card().name(), model.card().version(), count, maxBatch, rawPerSecond, pipelinePerSecond,
                 pipelinePerSecond / rawPerSecond, batchOnePerSecond, pipelinePerSecond / batchOnePerSecond,
                 median(rawSingle), median(pipelineSingle), overhead);
+    }
+
+    private static void awaitAssignment(KafkaListenerEndpointRegistry registry, String... ids) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        for (String id : ids) {
+            MessageListenerContainer container = registry.getListenerContainer(id);
+            while (container != null && (container.getAssignedPartitions() == null
+                    || container.getAssignedPartitions().isEmpty())) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("listener " + id + " got no partitions within 2 minutes");
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     private static void raw(Model model, FeatureSqueezingDetector detector, List<BufferedImage> images, int batch) {
@@ -158,14 +193,42 @@ public final class PipelineBench {
         }
     }
 
-    private static double concurrent(PredictionService predictions, String user, List<ValidatedImage> images) {
+    private static double concurrent(String label, PredictionService predictions, String user,
+                                     List<ValidatedImage> images) {
         long t0 = System.nanoTime();
         List<PredictionDocument> done = Flux.fromIterable(images)
                 .flatMap(image -> predictions.submit(user, image), 64)
                 .flatMap(doc -> predictions.await(user, doc.id(), Duration.ofSeconds(120)), 512)
                 .collectList().block();
+        double wall = seconds(t0);
+        stages(label, done, wall);
         done.forEach(PipelineBench::require);
-        return images.size() / seconds(t0);
+        return images.size() / wall;
+    }
+
+    /**
+     * Where the time went, from the records' own timings (stderr, not the JSON line): request
+     * event -> worker poll (queued), object fetch, batched model call, event -> result built
+     * (worker total), and record created -> result applied by the API (applied).
+     */
+    private static void stages(String label, List<PredictionDocument> docs, double wall) {
+        List<PredictionDocument> timed = docs.stream().filter(d -> d != null && d.timings() != null).toList();
+        long[] queued = timed.stream().mapToLong(d -> d.timings().queuedMs()).sorted().toArray();
+        long[] fetch = timed.stream().mapToLong(d -> d.timings().fetchMs()).sorted().toArray();
+        long[] inference = timed.stream().mapToLong(d -> d.timings().inferenceMs()).sorted().toArray();
+        long[] worker = timed.stream().mapToLong(d -> d.timings().totalMs()).sorted().toArray();
+        long[] applied = timed.stream().filter(d -> d.completedAt() != null && d.createdAt() != null)
+                .mapToLong(d -> d.completedAt().toEpochMilli() - d.createdAt().toEpochMilli()).sorted().toArray();
+        System.err.printf(Locale.ROOT, "[bench] %s: %d images in %.2f s (%d with timings); p50/p95 ms: queued %s,"
+                        + " fetch %s, inference %s, worker total %s, created->applied %s%n", label, docs.size(), wall,
+                timed.size(), pct(queued), pct(fetch), pct(inference), pct(worker), pct(applied));
+    }
+
+    private static String pct(long[] sorted) {
+        if (sorted.length == 0) {
+            return "-";
+        }
+        return sorted[sorted.length / 2] + "/" + sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.95))];
     }
 
     private static void require(PredictionDocument d) {

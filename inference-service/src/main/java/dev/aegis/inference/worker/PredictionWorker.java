@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +47,7 @@ import dev.aegis.support.storage.StoredObject;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
 
 /**
  * Consumes prediction requests a poll at a time (batch listener), fetches and decodes the
@@ -66,6 +67,7 @@ class PredictionWorker {
     private static final LogAccessor LOG_ACCESSOR = new LogAccessor(PredictionWorker.class);
     private static final Duration RESULT_TIMEOUT = Duration.ofMinutes(2);
     private static final int FETCH_PARALLELISM = 16;
+    private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(30);
 
     private final ObjectStorage storage;
     private final DynamicBatcher batcher;
@@ -141,10 +143,12 @@ class PredictionWorker {
             live.add(request);
         }
         // fetch + decode in parallel: one object-store round trip per image would otherwise
-        // serialise the whole poll behind storage latency
+        // serialise the whole poll behind storage latency. Composed, not blocking inside: the
+        // storage calls run on bounded-elastic themselves, and a bounded-elastic task that
+        // blocked on another one starved that pool (10 threads per core) at two consumers x 16
+        // fetches: fetches then waited out their 30 s timeout.
         List<Work> work = Flux.fromIterable(live)
-                .flatMapSequential(request -> Mono.fromCallable(() -> prepare(request, pickedUp))
-                        .subscribeOn(Schedulers.boundedElastic()), FETCH_PARALLELISM)
+                .flatMapSequential(request -> prepare(request, pickedUp), FETCH_PARALLELISM)
                 .collectList()
                 .block(RESULT_TIMEOUT);
         List<CompletableFuture<?>> sends = new ArrayList<>(work.size());
@@ -174,40 +178,32 @@ class PredictionWorker {
         return states;
     }
 
-    private Work prepare(CloudEvent<PredictionRequested> request, long pickedUp) {
-        long start = System.nanoTime();
-        StoredObject object = fetch(request.data().imageKey());
-        long fetchMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        if (object == null) {
-            return new Work(request, pickedUp, fetchMs, null, "the image no longer exists");
-        }
-        BufferedImage image;
-        try {
-            image = decoder.decode(object.bytes());
-        } catch (ImageRejectedException e) {
-            return new Work(request, pickedUp, fetchMs, null, "the image cannot be decoded: " + e.getMessage());
-        }
-        return new Work(request, pickedUp, fetchMs, batcher.submit(image), null);
+    private Mono<Work> prepare(CloudEvent<PredictionRequested> request, long pickedUp) {
+        return Mono.defer(() -> {
+            long start = System.nanoTime();
+            return fetch(request.data().imageKey()).map(object -> {
+                long fetchMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                if (object.isEmpty()) {
+                    return new Work(request, pickedUp, fetchMs, null, "the image no longer exists");
+                }
+                BufferedImage image;
+                try {
+                    image = decoder.decode(object.get().bytes());
+                } catch (ImageRejectedException e) {
+                    return new Work(request, pickedUp, fetchMs, null, "the image cannot be decoded: " + e.getMessage());
+                }
+                return new Work(request, pickedUp, fetchMs, batcher.submit(image), null);
+            });
+        });
     }
 
-    /** The stored image, null if it does not exist; storage outages are retried, then thrown. */
-    private StoredObject fetch(String key) {
-        RuntimeException last = null;
-        for (int attempt = 1; attempt <= properties.fetchRetries(); attempt++) {
-            try {
-                return storage.get(key).block(Duration.ofSeconds(30));
-            } catch (RuntimeException e) {
-                last = e;
-                meters.counter("aegis.inference.errors", "stage", "fetch").increment();
-                try {
-                    Thread.sleep(200L * attempt);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
-        throw last;
+    /** The stored image, empty if it does not exist; storage outages are retried, then thrown. */
+    private Mono<Optional<StoredObject>> fetch(String key) {
+        return storage.get(key).map(Optional::of).defaultIfEmpty(Optional.empty())
+                .timeout(FETCH_TIMEOUT)
+                .doOnError(e -> meters.counter("aegis.inference.errors", "stage", "fetch").increment())
+                .retryWhen(Retry.backoff(Math.max(0, properties.fetchRetries() - 1), Duration.ofMillis(200))
+                        .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
     }
 
     private PredictionCompleted complete(Work w) throws Exception {
