@@ -290,6 +290,30 @@ class TrainerCommandTest {
     }
 
     @Test
+    void detectorChoosesTheSqueezerSetThatFlagsMostAdversarialValidationImages() {
+        // 100 clean and 10 adversarial validation images, three squeezers ([squeezer][image] distances)
+        double[][] clean = new double[3][100];
+        double[][] adv = new double[3][10];
+        for (int i = 0; i < 100; i++) {
+            clean[0][i] = i / 100.0;         // squeezer 0: clean scores up to 0.99 (threshold 0.94)
+            clean[1][i] = i / 1000.0;        // squeezers 1 and 2: up to 0.099 (threshold 0.094)
+            clean[2][i] = i / 1000.0;
+        }
+        for (int i = 0; i < 10; i++) {
+            adv[0][i] = 0.9;                 // under squeezer 0's threshold, and it drags any set it joins up
+            adv[1][i] = i < 6 ? 0.5 : 0;     // squeezer 1 catches 6 of 10
+            adv[2][i] = i >= 6 ? 0.5 : 0;    // squeezer 2 the other 4
+        }
+        Pipeline.Choice c = Pipeline.chooseSqueezers(clean, adv, 0.05, 3);
+        // the joint detector {1, 2}: max of both keeps the clean FPR at 5% and catches all 10
+        assertThat(c.indices()).containsExactly(1, 2);
+        assertThat(c.tpr()).isEqualTo(1.0);
+        assertThat(Pipeline.fraction(Pipeline.jointScores(clean, c.indices()), c.threshold())).isLessThanOrEqualTo(0.05);
+        // limited to one squeezer, squeezer 1 alone is the best
+        assertThat(Pipeline.chooseSqueezers(clean, adv, 0.05, 1).indices()).containsExactly(1);
+    }
+
+    @Test
     void squeezeAugmentationReplacesAboutHalfTheImagesBySqueezedCopies() {
         Augmentation aug = Augmentation.parse("squeeze", 4);
         assertThat(aug.toString()).isEqualTo("squeeze");
