@@ -31,7 +31,10 @@ class ResultListener {
         this.meters = meters;
     }
 
-    @KafkaListener(id = "inference-results", groupId = "${aegis.inference.api-group:inference-api}", topics = Topics.PREDICTION_RESULTS)
+    // Several consumers: each result is one blocking MongoDB update, and one thread applying
+    // them in turn was the pipeline's slowest stage under load (the bench's "created->applied").
+    @KafkaListener(id = "inference-results", groupId = "${aegis.inference.api-group:inference-api}", topics = Topics.PREDICTION_RESULTS,
+            concurrency = "${aegis.inference.result-concurrency:3}")
     void onResult(CloudEvent<?> event) {
         if (!(event.data() instanceof PredictionCompleted)) {
             meters.counter("aegis.inference.events.ignored", "type", event.type()).increment();
