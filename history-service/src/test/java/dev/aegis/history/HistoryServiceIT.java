@@ -189,6 +189,45 @@ class HistoryServiceIT {
     }
 
     @Test
+    void aBatchMixingGoodDuplicateAndMalformedEventsStoresEachGoodOneOnceAndDeadLettersOnlyThePoison() throws Exception {
+        // one key and no wait between sends: the events share a partition and arrive in one poll
+        String key = "mixed-" + UUID.randomUUID();
+        byte[] poison = ("{\"poison\": \"" + key + "\"}").getBytes(StandardCharsets.UTF_8);
+        List<CloudEvent<PredictionCompleted>> good = List.of(prediction(alice, null, "Car"),
+                prediction(alice, null, "Bike"), prediction(alice, "batch-" + key, "Ship"));
+        List<ServerSentEvent<String>> events = java.util.Collections.synchronizedList(new ArrayList<>());
+        Disposable live = stream(alice, events);
+        try {
+            await().atMost(WAIT).until(() -> !events.isEmpty());
+            List<byte[]> values = List.of(codec.write(good.get(0)), poison, codec.write(good.get(1)),
+                    codec.write(good.get(0)), codec.write(good.get(2)), codec.write(good.get(1)));
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+            for (byte[] value : values) {
+                sent.add(producer.send(new ProducerRecord<>(Topics.PREDICTION_RESULTS, key, value)));
+            }
+            producer.flush();
+            for (var f : sent) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+
+            awaitRecords(alice, 3);
+            awaitRecord(Topics.deadLetter(Topics.PREDICTION_RESULTS), r -> java.util.Arrays.equals(r.value(), poison));
+            awaitAllConsumed();
+            get(alice, "/api/history?size=100").expectStatus().isOk().expectBody().jsonPath("$.items.length()").isEqualTo(3);
+            for (CloudEvent<PredictionCompleted> e : good) {
+                get(alice, "/api/history/" + e.subject()).expectStatus().isOk();
+            }
+            // each stored record announced once, after its write; duplicates are not news
+            await().atMost(WAIT).until(() -> records(events).size() == 3);
+            assertThat(records(events)).extracting(ServerSentEvent::id)
+                    .containsExactlyInAnyOrderElementsOf(good.stream().map(CloudEvent::subject).toList());
+            assertThat(keysOn(Topics.deadLetter(Topics.PREDICTION_RESULTS)).stream().filter(key::equals)).hasSize(1);
+        } finally {
+            live.dispose();
+        }
+    }
+
+    @Test
     void theStreamDeliversTheUsersNewRecordsOnly() throws Exception {
         List<ServerSentEvent<String>> aliceEvents = java.util.Collections.synchronizedList(new ArrayList<>());
         List<ServerSentEvent<String>> bobEvents = java.util.Collections.synchronizedList(new ArrayList<>());

@@ -3,11 +3,15 @@ package dev.aegis.history.records;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import org.bson.Document;
 import org.springframework.beans.factory.InitializingBean;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.aggregation.Aggregation;
@@ -17,6 +21,10 @@ import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
 
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.client.model.InsertManyOptions;
+
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -25,8 +33,9 @@ import reactor.core.publisher.Mono;
  * the filter: no method can reach another user's record.
  *
  * <p>Only features that both real MongoDB and the local MongoDB-protocol server (mongo-java-server)
- * have: no transactions, no change streams. Writes are single-document upserts with
- * {@code $setOnInsert}, so a replayed event leaves the stored record byte-for-byte unchanged.
+ * have: no transactions, no change streams. Records are written with unordered inserts that the
+ * unique indexes ({@code _id}, {@code eventId}) refuse for an existing record, so a replayed event
+ * leaves the stored record byte-for-byte unchanged.
  */
 @Component
 public class HistoryStore implements InitializingBean {
@@ -69,25 +78,72 @@ public class HistoryStore implements InitializingBean {
      * erasure after the event happened). Emits true only when this call created the record.
      */
     public Mono<Boolean> insertIfAbsent(HistoryRecord record) {
-        Query tombstone = Query.query(Criteria.where("_id").in(recordTombstone(record.id()), userTombstone(record.userId())));
-        return mongo.find(tombstone, Document.class, TOMBSTONES)
-                .filter(t -> t.getString("_id").startsWith("record:")
-                        || !record.createdAt().isAfter(t.getDate("at").toInstant()))
-                .hasElements()
-                .flatMap(buried -> buried ? Mono.just(false) : upsert(record));
+        return insertAllIfAbsent(List.of(record)).map(created -> !created.isEmpty());
     }
 
-    private Mono<Boolean> upsert(HistoryRecord record) {
-        Document fields = new Document();
-        mongo.getConverter().write(record, fields);
-        fields.remove("_id");
-        fields.remove("_class");
-        Update update = new Update();
-        fields.forEach(update::setOnInsert);
-        return mongo.upsert(Query.query(Criteria.where("_id").is(record.id())), update, HistoryRecord.COLLECTION)
-                .map(result -> result.getUpsertedId() != null)
-                // two deliveries racing on the same id: the loser's insert is refused, the record exists
-                .onErrorResume(DuplicateKeyException.class, e -> Mono.just(false));
+    /**
+     * Stores the records that neither exist already nor were deleted by their owner, in one
+     * round trip for the tombstones and one unordered {@code insertMany}. A record whose id or
+     * event id is already stored is refused by the unique indexes (duplicate key) and counts as
+     * "already stored", so a replay leaves every stored record byte-for-byte unchanged; any other
+     * write error fails the whole call (the caller retries the batch, which is idempotent).
+     * Emits the records this call created, in input order; a record repeated inside the batch is
+     * written once.
+     */
+    public Mono<List<HistoryRecord>> insertAllIfAbsent(List<HistoryRecord> records) {
+        if (records.isEmpty()) {
+            return Mono.just(List.of());
+        }
+        Map<String, HistoryRecord> unique = new LinkedHashMap<>();
+        records.forEach(r -> unique.putIfAbsent(r.id(), r));
+        Set<String> tombstoneIds = new LinkedHashSet<>();
+        unique.values().forEach(r -> {
+            tombstoneIds.add(recordTombstone(r.id()));
+            tombstoneIds.add(userTombstone(r.userId()));
+        });
+        return mongo.find(Query.query(Criteria.where("_id").in(tombstoneIds)), Document.class, TOMBSTONES)
+                .collectMap(t -> t.getString("_id"), t -> t.getDate("at").toInstant())
+                .flatMap(tombstones -> {
+                    List<HistoryRecord> alive = unique.values().stream().filter(r -> !buried(r, tombstones)).toList();
+                    return alive.isEmpty() ? Mono.just(List.<HistoryRecord>of()) : insertMany(alive);
+                });
+    }
+
+    private static boolean buried(HistoryRecord r, Map<String, Instant> tombstones) {
+        if (tombstones.containsKey(recordTombstone(r.id()))) {
+            return true;
+        }
+        Instant erased = tombstones.get(userTombstone(r.userId()));
+        return erased != null && !r.createdAt().isAfter(erased);
+    }
+
+    private Mono<List<HistoryRecord>> insertMany(List<HistoryRecord> records) {
+        List<Document> documents = records.stream().map(r -> {
+            Document d = new Document();
+            mongo.getConverter().write(r, d);
+            d.remove("_class");
+            return d;
+        }).toList();
+        return mongo.getCollection(HistoryRecord.COLLECTION)
+                .flatMap(c -> Mono.from(c.insertMany(documents, new InsertManyOptions().ordered(false))))
+                .map(result -> records)
+                .onErrorResume(MongoBulkWriteException.class, e -> {
+                    // unordered: every insert was attempted; only duplicates may fail, they are "already stored"
+                    boolean onlyDuplicates = e.getWriteConcernError() == null && e.getWriteErrors().stream()
+                            .allMatch(w -> w.getCategory() == ErrorCategory.DUPLICATE_KEY);
+                    if (!onlyDuplicates) {
+                        return Mono.error(e);
+                    }
+                    Set<Integer> refused = new HashSet<>();
+                    e.getWriteErrors().forEach(w -> refused.add(w.getIndex()));
+                    List<HistoryRecord> created = new ArrayList<>();
+                    for (int i = 0; i < records.size(); i++) {
+                        if (!refused.contains(i)) {
+                            created.add(records.get(i));
+                        }
+                    }
+                    return Mono.just(created);
+                });
     }
 
     Mono<HistoryRecord> findOne(String userId, String id) {

@@ -16,6 +16,7 @@ import java.util.Random;
 import java.util.UUID;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.bson.Document;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -25,6 +26,8 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+
+import com.mongodb.client.model.InsertManyOptions;
 
 import dev.aegis.events.CloudEvent;
 import dev.aegis.events.DetectorVerdict;
@@ -39,6 +42,7 @@ import dev.aegis.history.records.HistoryRecord;
 import dev.aegis.history.records.RecordKind;
 import dev.aegis.testsupport.RealServersExtension;
 import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.publisher.Mono;
 
 /**
  * Ingest rate and page-query latency at N records of one user, on the real local servers
@@ -56,6 +60,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 public final class HistoryBenchmark {
 
     private static final String[] LABELS = {"Bike", "Car", "Ship"};
+    private static final int PRELOAD_BATCH = 5_000;
 
     public static void main(String[] args) throws Exception {
         int records = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
@@ -90,8 +95,8 @@ public final class HistoryBenchmark {
                 stored = meters.find("history.records.stored").counters().stream().mapToDouble(c -> c.count()).sum();
             } while (stored < ingested);
             double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf("ingest through Kafka: %d records in %.1f s = %.0f records/s (one consumer, one acknowledged "
-                    + "write per record, collection at %d..%d records)%n", ingested, seconds, ingested / seconds,
+            System.out.printf("ingest through Kafka: %d records in %.1f s = %.0f records/s (one batch consumer, one acknowledged "
+                    + "unordered insertMany per poll, collection at %d..%d records)%n", ingested, seconds, ingested / seconds,
                     records - ingested, records);
 
             HttpClient http = HttpClient.newHttpClient();
@@ -99,7 +104,7 @@ public final class HistoryBenchmark {
             measure(http, port, user.token(), "page of 20, label=Car", "/api/history?size=20&label=Car", queries);
             measure(http, port, user.token(), "page of 100, kind=PREDICTION, last 7 days",
                     "/api/history?size=100&kind=PREDICTION&from=" + Instant.now().minus(Duration.ofDays(7)), queries);
-            measure(http, port, user.token(), "stats (per label, per day)", "/api/history/stats", Math.max(10, queries / 10));
+            measure(http, port, user.token(), "stats (per label, per day)", "/api/history/stats", Math.max(5, queries / 4));
         } finally {
             app.close();
         }
@@ -122,11 +127,24 @@ public final class HistoryBenchmark {
                     List.of(new HistoryRecord.LabelProbability(label, 0.9)),
                     new HistoryRecord.Detector(flagged ? 0.9 : 0.1, 0.5, flagged), null, batch, null, time,
                     time.atOffset(ZoneOffset.UTC).toLocalDate().toString(), now));
-            if (chunk.size() == 1000 || i == count - 1) {
-                mongo.insertAll(chunk).then().block();
+            if (chunk.size() == PRELOAD_BATCH || i == count - 1) {
+                insertMany(mongo, chunk);
                 chunk = new ArrayList<>();
             }
         }
+    }
+
+    /** One driver insertMany per chunk: the fastest path into the local server (no per-document round trip). */
+    private static void insertMany(ReactiveMongoTemplate mongo, List<HistoryRecord> records) {
+        List<Document> documents = records.stream().map(r -> {
+            Document d = new Document();
+            mongo.getConverter().write(r, d);
+            d.remove("_class");
+            return d;
+        }).toList();
+        mongo.getCollection(HistoryRecord.COLLECTION)
+                .flatMap(c -> Mono.from(c.insertMany(documents, new InsertManyOptions().ordered(false))))
+                .block();
     }
 
     private static void produce(String userId, int count, Random random) throws Exception {

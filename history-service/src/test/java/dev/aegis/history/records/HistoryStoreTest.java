@@ -184,6 +184,59 @@ class HistoryStoreTest {
         assertThat(count(alice)).isEqualTo(1);
     }
 
+    @Test
+    void aBatchWritesEachRecordOnceAndReportsWhatItCreated() {
+        HistoryRecord stored = record(alice, T, "Car");
+        assertThat(store.insertIfAbsent(stored).block()).isTrue();
+        Document before = raw(stored.id());
+        HistoryRecord a = record(alice, T.plusSeconds(1), "Bike");
+        HistoryRecord b = record(alice, T.plusSeconds(2), "Ship");
+        HistoryRecord c = record(bob, T.plusSeconds(3), "Car");
+        HistoryRecord aAgain = new HistoryRecord(a.id(), a.eventId(), alice, a.kind(), "DONE", "other", a.imageId(),
+                a.imageKey(), null, a.model(), "Ship", 0.1, null, null, null, null, null, a.createdAt(), a.day(), T);
+
+        // an already stored record in the middle and a duplicate inside the batch: the others are still written
+        List<HistoryRecord> created = store.insertAllIfAbsent(List.of(a, stored, b, aAgain, c)).block();
+
+        assertThat(created).extracting(HistoryRecord::id).containsExactly(a.id(), b.id(), c.id());
+        assertThat(raw(stored.id())).isEqualTo(before);
+        assertThat(raw(a.id()).getString("label")).isEqualTo("Bike");
+        assertThat(count(alice)).isEqualTo(3);
+        assertThat(count(bob)).isEqualTo(1);
+    }
+
+    @Test
+    void aReplayedBatchCreatesNothingAndChangesNothing() {
+        List<HistoryRecord> batch = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            batch.add(record(alice, T.plusSeconds(i), i % 2 == 0 ? "Car" : "Bike"));
+        }
+        assertThat(store.insertAllIfAbsent(batch).block()).hasSize(50);
+        List<Document> before = batch.stream().map(r -> raw(r.id())).toList();
+
+        assertThat(store.insertAllIfAbsent(batch).block()).isEmpty();
+        assertThat(store.insertAllIfAbsent(batch.subList(10, 30)).block()).isEmpty();
+        assertThat(batch.stream().map(r -> raw(r.id())).toList()).isEqualTo(before);
+        assertThat(count(alice)).isEqualTo(50);
+    }
+
+    @Test
+    void aBatchSkipsDeletedAndErasedRecords() {
+        HistoryRecord deleted = record(alice, T, "Car");
+        store.insertIfAbsent(deleted).block();
+        assertThat(store.deleteOne(alice, deleted.id()).block()).isTrue();
+        store.eraseUser(bob, T.plusSeconds(60)).block();
+        HistoryRecord bobsOld = record(bob, T, "Car");
+        HistoryRecord bobsNew = record(bob, T.plusSeconds(61), "Bike");
+        HistoryRecord alicesNew = record(alice, T.plusSeconds(1), "Ship");
+
+        List<HistoryRecord> created = store.insertAllIfAbsent(List.of(deleted, bobsOld, bobsNew, alicesNew)).block();
+
+        assertThat(created).extracting(HistoryRecord::id).containsExactly(bobsNew.id(), alicesNew.id());
+        assertThat(store.findOne(alice, deleted.id()).block()).isNull();
+        assertThat(store.findOne(bob, bobsOld.id()).block()).isNull();
+    }
+
     private static List<String> reversed(List<String> list) {
         List<String> copy = new ArrayList<>(list);
         java.util.Collections.reverse(copy);
