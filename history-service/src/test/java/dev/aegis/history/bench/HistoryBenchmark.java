@@ -181,27 +181,47 @@ public final class HistoryBenchmark {
         }
     }
 
+    /**
+     * Times n requests after a short warm-up. A failed request is counted and reported, not
+     * timed: the local server's H2 store has been seen failing a full scan ("Chunk ... not found")
+     * right after a bulk load, and the figures of the other requests are still worth printing.
+     */
     private static void measure(HttpClient http, int port, String token, String name, String path, int n) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Authorization", "Bearer " + token).GET().build();
-        int warmup = Math.max(3, n / 10);
+        int warmup = Math.max(2, n / 10);
+        int failed = 0;
         for (int i = 0; i < warmup; i++) {
-            check(http.send(request, HttpResponse.BodyHandlers.ofString()));
+            if (!ok(http.send(request, HttpResponse.BodyHandlers.ofString()))) {
+                failed++;
+            }
         }
         long[] nanos = new long[n];
+        int timed = 0;
         for (int i = 0; i < n; i++) {
             long t0 = System.nanoTime();
-            check(http.send(request, HttpResponse.BodyHandlers.ofString()));
-            nanos[i] = System.nanoTime() - t0;
+            if (ok(http.send(request, HttpResponse.BodyHandlers.ofString()))) {
+                nanos[timed++] = System.nanoTime() - t0;
+            } else {
+                failed++;
+            }
         }
-        Arrays.sort(nanos);
-        System.out.printf("%-45s n=%d  p50=%.1f ms  p95=%.1f ms  max=%.1f ms%n", name, n,
-                nanos[n / 2] / 1e6, nanos[(int) Math.ceil(n * 0.95) - 1] / 1e6, nanos[n - 1] / 1e6);
+        long[] t = Arrays.copyOf(nanos, timed);
+        Arrays.sort(t);
+        if (timed == 0) {
+            System.out.printf("%-45s every request failed (%d)%n", name, failed);
+            return;
+        }
+        System.out.printf("%-45s n=%d  p50=%.1f ms  p95=%.1f ms  max=%.1f ms  failed=%d%n", name, timed,
+                t[timed / 2] / 1e6, t[(int) Math.ceil(timed * 0.95) - 1] / 1e6, t[timed - 1] / 1e6, failed);
     }
 
-    private static void check(HttpResponse<String> response) {
+    private static boolean ok(HttpResponse<String> response) {
         if (response.statusCode() != 200) {
-            throw new IllegalStateException("HTTP " + response.statusCode() + ": " + response.body());
+            System.out.println("HTTP " + response.statusCode() + ": " + response.body());
+            return false;
         }
+        return true;
     }
+
 }
