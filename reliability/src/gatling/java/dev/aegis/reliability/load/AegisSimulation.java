@@ -7,6 +7,7 @@ import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
 import static io.gatling.javaapi.core.CoreDsl.nothingFor;
+import static io.gatling.javaapi.core.CoreDsl.pace;
 import static io.gatling.javaapi.core.CoreDsl.rampUsers;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
@@ -18,10 +19,22 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
 
@@ -31,31 +44,51 @@ import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
 
 /**
- * N signed-in users, each looping for a bounded time over: classify an image (upload, then one
- * long-poll for the result), attack it (FGSM, long-poll), read the history. Runs against a
- * running stack (./aegis up); every knob is a system property:
+ * N signed-in users, each a separate Keycloak user, each looping for a bounded time at a fixed
+ * pace over: classify an image (upload, then one long-poll for the result), attack it (FGSM,
+ * long-poll), read the history. Runs against a running stack (./aegis up); every knob is a system
+ * property:
  *
  * <pre>
  * ./mvnw -f reliability/pom.xml -Pload gatling:test \
- *     -Daegis.load.users=8 -Daegis.load.duration=60 \
+ *     -Daegis.load.users=8 -Daegis.load.duration=90 -Daegis.load.pace=5 \
  *     -Daegis.load.baseUrl=http://127.0.0.1:8080 \
- *     -Daegis.load.issuer=http://127.0.0.1:8180/realms/aegis \
- *     -Daegis.load.username=demo -Daegis.load.password=demo-Passw0rd!
+ *     -Daegis.load.keycloak=http://127.0.0.1:8180
  * </pre>
  *
- * Gatling prints requests/s, p50/p75/p95/p99 and the error count per request and in total, and
+ * Before the run, N users {@code load-<run>-<i>} are created through Keycloak's admin REST API
+ * (master-realm admin of the local stack, overridable) and deleted after it: virtual users that
+ * share one account trip the realm's brute-force protection on concurrent sign-ins and are rate
+ * limited by the gateway as one user. Sign-ins are staggered over the ramp, and a failed sign-in
+ * ends that virtual user (it would otherwise loop without a token).
+ *
+ * <p>Gatling prints requests/s, p50/p75/p95/p99 and the error count per request and in total, and
  * writes the HTML report under reliability/target/gatling/. The run fails when any request fails.
  */
 public class AegisSimulation extends Simulation {
 
     private static final String BASE = System.getProperty("aegis.load.baseUrl", "http://127.0.0.1:8080");
-    private static final String ISSUER = System.getProperty("aegis.load.issuer", "http://127.0.0.1:8180/realms/aegis");
-    private static final String USERNAME = System.getProperty("aegis.load.username", "demo");
-    private static final String PASSWORD = System.getProperty("aegis.load.password", "demo-Passw0rd!");
+    private static final String KEYCLOAK = System.getProperty("aegis.load.keycloak", "http://127.0.0.1:8180");
+    private static final String REALM = System.getProperty("aegis.load.realm", "aegis");
+    private static final String ISSUER = KEYCLOAK + "/realms/" + REALM;
+    private static final String ADMIN_USER = System.getProperty("aegis.load.adminUser", "aegis-admin");
+    private static final String ADMIN_PASSWORD = System.getProperty("aegis.load.adminPassword", "aegis-admin-local");
+    /** Satisfies the realm's password policy (length, digit, upper, lower, special, not the name). */
+    private static final String PASSWORD = "Load-Passw0rd!" + Long.toString(System.nanoTime(), 36);
     private static final String CLIENT = System.getProperty("aegis.load.client", "aegis-cli");
     private static final int USERS = Integer.getInteger("aegis.load.users", 8);
     private static final Duration DURATION = Duration.ofSeconds(Integer.getInteger("aegis.load.duration", 60));
+    /** Seconds between iteration starts of one user: 5 requests per iteration, so 1 req/s per user at 5 s. */
+    private static final Duration PACE = Duration.ofMillis((long) (1000 * Double.parseDouble(
+            System.getProperty("aegis.load.pace", "5"))));
+    /** Sign-ins spread over this many seconds, so Keycloak's password hashing is not hit all at once. */
+    private static final Duration RAMP = Duration.ofSeconds(Integer.getInteger("aegis.load.ramp", Math.max(1, USERS)));
     private static final String WAIT = System.getProperty("aegis.load.wait", "PT20S");
+    private static final String RUN = Long.toString(System.currentTimeMillis(), 36);
+
+    private static final HttpClient CLIENT_HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
+    private final List<String> createdIds = new ArrayList<>();
 
     /** A few distinct small PNGs, so the services' "same bytes, same stored image" path is not all we measure. */
     private static final List<byte[]> IMAGES = images(16);
@@ -68,7 +101,7 @@ public class AegisSimulation extends Simulation {
             .post(ISSUER + "/protocol/openid-connect/token")
             .formParam("grant_type", "password")
             .formParam("client_id", CLIENT)
-            .formParam("username", USERNAME)
+            .formParam("username", "#{username}")
             .formParam("password", PASSWORD)
             .check(status().is(200), jsonPath("$.access_token").saveAs("token")));
 
@@ -104,14 +137,107 @@ public class AegisSimulation extends Simulation {
             .header("Authorization", "Bearer #{token}")
             .check(status().is(200)));
 
+    private final AtomicInteger next = new AtomicInteger();
+
+    /** Each virtual user takes the next of the users created in before(); never shared. */
+    private final Iterator<Map<String, Object>> accounts = Stream.generate(
+            () -> Map.<String, Object>of("username", username(next.getAndIncrement()))).iterator();
+
     private final ScenarioBuilder user = scenario("classify / attack / history")
+            .feed(accounts)
             .exec(login)
-            .during(DURATION).on(exec(classify).exec(attack).exec(history));
+            .exitHereIfFailed()
+            .during(DURATION).on(pace(PACE).exec(classify).exec(attack).exec(history));
 
     {
-        setUp(user.injectOpen(nothingFor(Duration.ofSeconds(1)), rampUsers(USERS).during(Duration.ofSeconds(5))))
+        setUp(user.injectOpen(nothingFor(Duration.ofSeconds(1)), rampUsers(USERS).during(RAMP)))
                 .protocols(protocol)
                 .assertions(global().failedRequests().count().is(0L));
+    }
+
+    @Override
+    public void before() {
+        String admin = adminToken();
+        for (int i = 0; i < USERS; i++) {
+            createdIds.add(createUser(admin, username(i)));
+        }
+        System.out.printf("created %d Keycloak users load-%s-0..%d; pace %s per iteration, ramp %s, duration %s%n",
+                USERS, RUN, USERS - 1, PACE, RAMP, DURATION);
+    }
+
+    @Override
+    public void after() {
+        // the load users are throw-away: leave the developer realm as it was
+        String admin = adminToken();
+        for (String id : createdIds) {
+            send(HttpRequest.newBuilder(URI.create(KEYCLOAK + "/admin/realms/" + REALM + "/users/" + id))
+                    .header("Authorization", admin).DELETE().build());
+        }
+    }
+
+    private static String username(int i) {
+        return "load-" + RUN + "-" + i;
+    }
+
+    private static String adminToken() {
+        String form = "grant_type=password&client_id=admin-cli&username=" + enc(ADMIN_USER)
+                + "&password=" + enc(ADMIN_PASSWORD);
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(KEYCLOAK
+                        + "/realms/master/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build());
+        Matcher m = ACCESS_TOKEN.matcher(response.body());
+        if (response.statusCode() != 200 || !m.find()) {
+            throw new IllegalStateException("Keycloak admin sign-in answered " + response.statusCode()
+                    + ": " + response.body());
+        }
+        return "Bearer " + m.group(1);
+    }
+
+    /** Same shape as test-support's KeycloakHandle.createUser: enabled, verified, permanent password, role user. */
+    private static String createUser(String admin, String username) {
+        String users = KEYCLOAK + "/admin/realms/" + REALM + "/users";
+        String body = "{\"username\":\"" + username + "\",\"enabled\":true,\"emailVerified\":true,"
+                + "\"email\":\"" + username + "@load.aegis.local\",\"firstName\":\"" + username
+                + "\",\"lastName\":\"Load\",\"credentials\":[{\"type\":\"password\",\"value\":\"" + PASSWORD
+                + "\",\"temporary\":false}]}";
+        HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(users))
+                .header("Authorization", admin).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException("creating " + username + " answered " + created.statusCode()
+                    + ": " + created.body());
+        }
+        String location = created.headers().firstValue("Location").orElseThrow();
+        String id = location.substring(location.lastIndexOf('/') + 1);
+        HttpResponse<String> role = send(HttpRequest.newBuilder(URI.create(KEYCLOAK + "/admin/realms/" + REALM
+                + "/roles/user")).header("Authorization", admin).GET().build());
+        if (role.statusCode() == 200) {
+            HttpResponse<String> mapped = send(HttpRequest.newBuilder(URI.create(users + "/" + id
+                            + "/role-mappings/realm")).header("Authorization", admin)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("[" + role.body() + "]")).build());
+            if (mapped.statusCode() / 100 != 2) {
+                throw new IllegalStateException("granting role user to " + username + " answered "
+                        + mapped.statusCode());
+            }
+        }
+        return id;
+    }
+
+    private static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return CLIENT_HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static List<byte[]> images(int n) {
