@@ -40,6 +40,7 @@ public final class RealServersExtension implements BeforeAllCallback, TestInstan
 
     private static final Map<Server, ServerHandle> HANDLES = new EnumMap<>(Server.class);
     private static StackPaths paths;
+    private static boolean processDistChecked;
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -93,9 +94,12 @@ public final class RealServersExtension implements BeforeAllCallback, TestInstan
                 created.put(server, containers.create(server));
             }
         } else {
-            log(ServerMode.containerRunSkippedReason());
-            log("installing server binaries if needed under " + p.dist());
-            new Dist(p.root()).ensureInstalled(RealServersExtension::log);
+            if (!processDistChecked) {
+                log(ServerMode.containerRunSkippedReason());
+                log("installing server binaries if needed under " + p.dist());
+                new Dist(p.root()).ensureInstalled(RealServersExtension::log);
+                processDistChecked = true;
+            }
             for (Server server : missing) {
                 created.put(server, create(server, p));
             }
