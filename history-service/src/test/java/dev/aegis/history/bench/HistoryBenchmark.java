@@ -16,7 +16,6 @@ import java.util.Random;
 import java.util.UUID;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.bson.Document;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -24,10 +23,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
-import com.mongodb.client.model.InsertManyOptions;
 
 import dev.aegis.events.CloudEvent;
 import dev.aegis.events.DetectorVerdict;
@@ -39,10 +36,10 @@ import dev.aegis.events.Topics;
 import dev.aegis.history.HistoryApplication;
 import dev.aegis.history.TestIdentity;
 import dev.aegis.history.records.HistoryRecord;
+import dev.aegis.history.records.HistoryStore;
 import dev.aegis.history.records.RecordKind;
 import dev.aegis.testsupport.RealServersExtension;
 import io.micrometer.core.instrument.MeterRegistry;
-import reactor.core.publisher.Mono;
 
 /**
  * Ingest rate and page-query latency at N records of one user, on the real local servers
@@ -79,7 +76,7 @@ public final class HistoryBenchmark {
             int port = ((WebServerApplicationContext) app).getWebServer().getPort();
             Random random = new Random(42);
             long preloadStart = System.nanoTime();
-            preload(app.getBean(ReactiveMongoTemplate.class), user.id(), records - ingested, random);
+            preload(app.getBean(HistoryStore.class), user.id(), records - ingested, random);
             System.out.printf("preloaded %d records straight into MongoDB in %.1f s%n", records - ingested,
                     (System.nanoTime() - preloadStart) / 1e9);
             long produceStart = System.nanoTime();
@@ -112,7 +109,7 @@ public final class HistoryBenchmark {
     }
 
     /** The bulk of the records, written directly so the query measurement happens at the full size. */
-    private static void preload(ReactiveMongoTemplate mongo, String userId, int count, Random random) {
+    private static void preload(HistoryStore store, String userId, int count, Random random) {
         Instant now = Instant.now();
         List<HistoryRecord> chunk = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -128,23 +125,11 @@ public final class HistoryBenchmark {
                     new HistoryRecord.Detector(flagged ? 0.9 : 0.1, 0.5, flagged), null, batch, null, time,
                     time.atOffset(ZoneOffset.UTC).toLocalDate().toString(), now));
             if (chunk.size() == PRELOAD_BATCH || i == count - 1) {
-                insertMany(mongo, chunk);
+                // the consumer's own batch write: one unordered driver insertMany per chunk
+                store.insertAllIfAbsent(chunk).block();
                 chunk = new ArrayList<>();
             }
         }
-    }
-
-    /** One driver insertMany per chunk: the fastest path into the local server (no per-document round trip). */
-    private static void insertMany(ReactiveMongoTemplate mongo, List<HistoryRecord> records) {
-        List<Document> documents = records.stream().map(r -> {
-            Document d = new Document();
-            mongo.getConverter().write(r, d);
-            d.remove("_class");
-            return d;
-        }).toList();
-        mongo.getCollection(HistoryRecord.COLLECTION)
-                .flatMap(c -> Mono.from(c.insertMany(documents, new InsertManyOptions().ordered(false))))
-                .block();
     }
 
     private static void produce(String userId, int count, Random random) throws Exception {
