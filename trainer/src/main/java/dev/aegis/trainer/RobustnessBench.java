@@ -187,52 +187,46 @@ final class RobustnessBench implements Callable<Integer> {
         AttackSpec fgsm = AttackSpec.fgsm(0.1);
         m.probabilities(batches[0]);
         Attacker.perturb(m, batches[0], labels[0], fgsm, -1);
-        // forward and FGSM batches alternate in short rounds, so a change of the machine's load
+        // forward and FGSM calls alternate in short rounds, so a change of the machine's load
         // (other builds on the shared cores) hits both sides of the ratio alike
+        Interleaved at32 = interleave(6_000_000_000L, 4,
+                k -> m.probabilities(batches[k % batches.length]),
+                k -> Attacker.perturb(m, batches[k % batches.length], labels[k % batches.length], fgsm, -1));
+        double b32 = 32 * at32.calls() / (at32.forwardNanos() / 1e9);
+        // the same at batch 1: one image per call, as the adversarial service attacks uploads
+        Interleaved at1 = interleave(4_000_000_000L, 8,
+                k -> m.probabilities(new float[][] {x[k % x.length]}),
+                k -> Attacker.perturb(m, new float[][] {x[k % x.length]}, new int[] {y[k % x.length]}, fgsm, -1));
+        return new Speed(b1, b32, at32.ratio(), at1.ratio());
+    }
+
+    /** Time spent in {@code calls} forward and as many FGSM calls, alternated in rounds. */
+    private record Interleaved(long forwardNanos, long fgsmNanos, long calls) {
+        double ratio() {
+            return (double) fgsmNanos / forwardNanos;
+        }
+    }
+
+    private static Interleaved interleave(long budgetNanos, int perRound, java.util.function.IntConsumer forward,
+            java.util.function.IntConsumer fgsm) {
         long forwardNanos = 0;
         long fgsmNanos = 0;
-        int forwardBatches = 0;
-        int fgsmBatches = 0;
-        long t1 = System.nanoTime();
-        while (System.nanoTime() - t1 < 6_000_000_000L) {
+        int calls = 0;
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < budgetNanos) {
             long a = System.nanoTime();
-            for (int i = 0; i < 4; i++) {
-                m.probabilities(batches[(forwardBatches + i) % batches.length]);
+            for (int i = 0; i < perRound; i++) {
+                forward.accept(calls + i);
             }
             long b = System.nanoTime();
-            for (int i = 0; i < 4; i++) {
-                int k = (fgsmBatches + i) % batches.length;
-                Attacker.perturb(m, batches[k], labels[k], fgsm, -1);
+            for (int i = 0; i < perRound; i++) {
+                fgsm.accept(calls + i);
             }
-            long c = System.nanoTime();
             forwardNanos += b - a;
-            fgsmNanos += c - b;
-            forwardBatches += 4;
-            fgsmBatches += 4;
+            fgsmNanos += System.nanoTime() - b;
+            calls += perRound;
         }
-        double forwardPerBatch = forwardNanos / 1e9 / forwardBatches;
-        double b32 = 32 / forwardPerBatch;
-        double fgsmPerBatch = fgsmNanos / 1e9 / fgsmBatches;
-        // the same at batch 1: one image per call, as the adversarial service attacks uploads
-        long f1 = 0;
-        long g1 = 0;
-        int n = 0;
-        long t3 = System.nanoTime();
-        while (System.nanoTime() - t3 < 4_000_000_000L) {
-            long a = System.nanoTime();
-            for (int i = 0; i < 8; i++) {
-                m.probabilities(new float[][] {x[(n + i) % x.length]});
-            }
-            long b = System.nanoTime();
-            for (int i = 0; i < 8; i++) {
-                int k = (n + i) % x.length;
-                Attacker.perturb(m, new float[][] {x[k]}, new int[] {y[k]}, fgsm, -1);
-            }
-            g1 += System.nanoTime() - b;
-            f1 += b - a;
-            n += 8;
-        }
-        return new Speed(b1, b32, fgsmPerBatch / forwardPerBatch, (double) g1 / f1);
+        return new Interleaved(forwardNanos, fgsmNanos, calls);
     }
 
     /** {TPR on the successful FGSM examples, FPR on the clean images, number of successful examples}. */
