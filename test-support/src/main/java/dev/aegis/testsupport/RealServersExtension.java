@@ -5,6 +5,7 @@ import dev.aegis.localstack.KafkaServer;
 import dev.aegis.localstack.KeycloakServer;
 import dev.aegis.localstack.ManagedProcess;
 import dev.aegis.localstack.MongoServer;
+import dev.aegis.localstack.PortTakenException;
 import dev.aegis.localstack.Ports;
 import dev.aegis.localstack.S3ProxyServer;
 import dev.aegis.localstack.ServerProcess;
@@ -28,6 +29,11 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -39,6 +45,7 @@ import java.util.stream.Stream;
 public final class RealServersExtension implements BeforeAllCallback, TestInstancePostProcessor {
 
     private static final Map<Server, ServerHandle> HANDLES = new EnumMap<>(Server.class);
+    private static final int PORT_ATTEMPTS = 3;
     private static StackPaths paths;
     private static boolean processDistChecked;
 
@@ -87,11 +94,11 @@ public final class RealServersExtension implements BeforeAllCallback, TestInstan
         }
         StackPaths p = paths();
         ServerMode mode = ServerMode.current();
-        Map<Server, ServerHandle> created = new EnumMap<>(Server.class);
+        Map<Server, Supplier<ServerHandle>> factories = new EnumMap<>(Server.class);
         if (mode == ServerMode.CONTAINERS) {
             ContainerServers containers = ContainerServers.requireEngine(p.root());
             for (Server server : missing) {
-                created.put(server, containers.create(server));
+                factories.put(server, () -> containers.create(server));
             }
         } else {
             if (!processDistChecked) {
@@ -101,28 +108,61 @@ public final class RealServersExtension implements BeforeAllCallback, TestInstan
                 processDistChecked = true;
             }
             for (Server server : missing) {
-                created.put(server, create(server, p));
+                factories.put(server, () -> create(server, p));
             }
         }
-        List<CompletableFuture<Void>> starts = new ArrayList<>();
-        for (ServerHandle handle : created.values()) {
-            starts.add(CompletableFuture.runAsync(() -> {
-                long t0 = System.nanoTime();
-                handle.start();
-                log(handle.kind() + " (" + mode.label() + ") healthy after " + (System.nanoTime() - t0) / 1_000_000
-                        + " ms: " + handle.lifecycle().describe());
-            }));
-        }
+        Map<Server, ServerHandle> created = new ConcurrentHashMap<>();
+        Map<Server, CompletableFuture<Void>> starts = new EnumMap<>(Server.class);
+        // One thread per server: the common pool has a single worker on a 2-core machine, which
+        // would start the servers one after the other.
+        ExecutorService executor = Executors.newFixedThreadPool(factories.size(), daemonThreads("real-servers-start"));
         try {
-            CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
+            factories.forEach((server, factory) -> starts.put(server, CompletableFuture.runAsync(
+                    () -> created.put(server, startWithFreshPortsIfTaken(server, factory, mode)), executor)));
+            CompletableFuture.allOf(starts.values().toArray(CompletableFuture[]::new)).join();
         } catch (CompletionException e) {
             created.values().forEach(ServerHandle::stop);
             throw e.getCause() instanceof RuntimeException re ? re : e;
+        } finally {
+            executor.shutdown();
         }
         HANDLES.putAll(created);
         created.forEach(RealServersExtension::publish);
         System.setProperty("aegis.security.audience", "aegis-api");
         return HANDLES;
+    }
+
+    /**
+     * Free ports are picked from the kernel's ephemeral range, so an outgoing connection of any
+     * process on the machine may take one between the pick and the bind. Picking again is the fix;
+     * a port named by the user (the launcher) still fails fast instead.
+     */
+    private static ServerHandle startWithFreshPortsIfTaken(Server server, Supplier<ServerHandle> factory,
+            ServerMode mode) {
+        for (int attempt = 1; ; attempt++) {
+            ServerHandle handle = factory.get();
+            long t0 = System.nanoTime();
+            try {
+                handle.start();
+            } catch (PortTakenException e) {
+                if (attempt == PORT_ATTEMPTS) {
+                    throw e;
+                }
+                log(server + ": " + e.getMessage() + "; picking other ports (attempt " + (attempt + 1) + ")");
+                continue;
+            }
+            log(handle.kind() + " (" + mode.label() + ") healthy after " + (System.nanoTime() - t0) / 1_000_000
+                    + " ms: " + handle.lifecycle().describe());
+            return handle;
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     private static ServerHandle create(Server server, StackPaths p) {
@@ -176,13 +216,22 @@ public final class RealServersExtension implements BeforeAllCallback, TestInstan
     }
 
     private static void stopAll() {
-        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        List<Thread> stops = new ArrayList<>();
         synchronized (RealServersExtension.class) {
             for (ServerHandle handle : HANDLES.values()) {
-                stops.add(CompletableFuture.runAsync(() -> handle.lifecycle().stop()));
+                Thread stop = new Thread(() -> handle.lifecycle().stop(), "real-servers-stop-" + handle.kind());
+                stop.start();
+                stops.add(stop);
             }
         }
-        stops.forEach(CompletableFuture::join);
+        for (Thread stop : stops) {
+            try {
+                stop.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
         deleteQuietly(paths.state());
     }
 
