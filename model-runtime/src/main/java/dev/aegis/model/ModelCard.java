@@ -27,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  * @param training    training settings (free-form, for humans and reproducibility)
  * @param dataset     dataset description and fingerprint
  * @param metrics     measured metrics (name to value)
- * @param detector    feature-squeezing detector settings calibrated for this model, or null
+ * @param detector    adversarial-example detector settings calibrated for this model, or null
  * @param created     when the model was exported
  */
 public record ModelCard(
@@ -108,24 +108,31 @@ public record ModelCard(
     }
 
     /**
-     * Feature-squeezing detector settings: the squeezers (spec strings of
+     * Adversarial-example detector settings. Feature squeezing: the squeezers (spec strings of
      * {@link dev.aegis.model.detect.Squeezer}, e.g. {@code bit-depth-1}, {@code median-2x2}); the
      * score is the largest L1 distance between the prediction on the input and on each squeezed
-     * input (the paper's joint detector); flagged when it exceeds {@code threshold}, calibrated on
-     * clean validation images at {@code targetFpr}.
+     * input (the paper's joint detector), flagged when it exceeds {@code threshold}. Optionally a
+     * {@link Learned} detector network beside the model; then an input is flagged when either part
+     * flags it, and both thresholds were calibrated together on clean validation images so that
+     * their union stays at {@code targetFpr}. Without squeezers only the learned part is used.
      */
-    public record Detector(List<String> squeezers, double threshold, double targetFpr) {
+    public record Detector(List<String> squeezers, double threshold, double targetFpr, Learned learned) {
         public Detector {
-            if (squeezers == null || squeezers.isEmpty()) {
-                throw new IllegalArgumentException("a detector needs at least one squeezer");
+            squeezers = squeezers == null ? List.of() : List.copyOf(squeezers);
+            if (squeezers.isEmpty() && learned == null) {
+                throw new IllegalArgumentException("a detector needs at least one squeezer or a learned detector");
             }
-            squeezers = List.copyOf(squeezers);
             squeezers.forEach(dev.aegis.model.detect.Squeezer::parse);
+        }
+
+        /** Feature squeezing only. */
+        public Detector(List<String> squeezers, double threshold, double targetFpr) {
+            this(squeezers, threshold, targetFpr, null);
         }
 
         /** The first format: one bit depth and one median size (1 = no median filter). */
         public Detector(int bitDepth, int medianSize, double threshold, double targetFpr) {
-            this(legacy(bitDepth, medianSize), threshold, targetFpr);
+            this(legacy(bitDepth, medianSize), threshold, targetFpr, null);
         }
 
         /** Reads both the squeezer list and cards written with {@code bitDepth} / {@code medianSize}. */
@@ -134,11 +141,17 @@ public record ModelCard(
                 @com.fasterxml.jackson.annotation.JsonProperty("bitDepth") Integer bitDepth,
                 @com.fasterxml.jackson.annotation.JsonProperty("medianSize") Integer medianSize,
                 @com.fasterxml.jackson.annotation.JsonProperty("threshold") double threshold,
-                @com.fasterxml.jackson.annotation.JsonProperty("targetFpr") double targetFpr) {
+                @com.fasterxml.jackson.annotation.JsonProperty("targetFpr") double targetFpr,
+                @com.fasterxml.jackson.annotation.JsonProperty("learned") Learned learned) {
             if (squeezers == null && bitDepth != null) {
-                return new Detector(bitDepth, medianSize == null ? 1 : medianSize, threshold, targetFpr);
+                return new Detector(legacy(bitDepth, medianSize == null ? 1 : medianSize), threshold, targetFpr,
+                        learned);
             }
-            return new Detector(squeezers, threshold, targetFpr);
+            return new Detector(squeezers, threshold, targetFpr, learned);
+        }
+
+        public Detector withLearned(Learned l) {
+            return new Detector(squeezers, threshold, targetFpr, l);
         }
 
         private static List<String> legacy(int bitDepth, int medianSize) {
@@ -150,6 +163,28 @@ public record ModelCard(
             }
             return medianSize == 1 ? List.of("bit-depth-" + bitDepth)
                     : List.of("bit-depth-" + bitDepth, "median-" + medianSize + "x" + medianSize);
+        }
+    }
+
+    /**
+     * A learned detector (Metzen et al. 2017, Gong et al. 2017): a binary network, clean vs
+     * adversarial, stored as its own SavedModel (an Aegis model with the labels {@code clean} and
+     * {@code adversarial}) in the sub-folder {@code path} of the model folder.
+     *
+     * @param path      folder relative to the model folder, e.g. {@code detector}
+     * @param threshold flagged when the network's probability of {@code adversarial} exceeds it
+     * @param trainedOn how its adversarial training examples were made (for humans)
+     */
+    public record Learned(String path, double threshold, String trainedOn) {
+        public Learned {
+            Objects.requireNonNull(path, "learned detector path");
+            if (path.isBlank() || path.startsWith("/") || path.contains("\\") || path.contains("..")
+                    || path.contains(":")) {
+                throw new IllegalArgumentException("learned detector path must be a plain sub-folder, was '" + path + "'");
+            }
+            if (!(threshold >= 0 && threshold <= 1)) {
+                throw new IllegalArgumentException("learned detector threshold must be in [0,1], was " + threshold);
+            }
         }
     }
 
