@@ -14,9 +14,11 @@ import dev.aegis.model.ModelCard;
 import dev.aegis.model.attack.AttackResult;
 import dev.aegis.model.attack.AttackSpec;
 import dev.aegis.model.attack.Attacker;
+import dev.aegis.model.detect.AdversarialDetector;
 import dev.aegis.model.detect.FeatureSqueezingDetector;
 import dev.aegis.model.detect.Squeezer;
 import dev.aegis.model.train.Dataset;
+import dev.aegis.model.train.DetectorTrainer;
 import dev.aegis.model.train.Fitter;
 import dev.aegis.model.train.TrainableNetwork;
 import dev.aegis.model.train.TrainingConfig;
@@ -43,10 +45,25 @@ public final class Pipeline {
      * @param datasetDescription what the data is, for the card
      * @param initFrom        SavedModel whose matching variables (name and shape) initialise the
      *                        network (fine-tuning), or null to start from the seeded initialisation
+     * @param detectorMode    feature squeezing, the learned detector network, or both (flag = either)
+     * @param learnedSettings how the learned detector is trained (null = defaults seeded from the config)
      */
     public record Options(String name, String version, TrainingConfig config, Augmentation augmentation,
             double[] epsilons, int pgdSteps, int robustSamples, double detectorEpsilon, double detectorFpr,
-            Path modelDir, Path reportDir, String datasetName, String datasetDescription, Path initFrom) {
+            Path modelDir, Path reportDir, String datasetName, String datasetDescription, Path initFrom,
+            DetectorMode detectorMode, DetectorTrainer.Settings learnedSettings) {
+
+        public Options {
+            detectorMode = detectorMode == null ? DetectorMode.SQUEEZE : detectorMode;
+        }
+
+        /** Feature squeezing only. */
+        public Options(String name, String version, TrainingConfig config, Augmentation augmentation,
+                double[] epsilons, int pgdSteps, int robustSamples, double detectorEpsilon, double detectorFpr,
+                Path modelDir, Path reportDir, String datasetName, String datasetDescription, Path initFrom) {
+            this(name, version, config, augmentation, epsilons, pgdSteps, robustSamples, detectorEpsilon, detectorFpr,
+                    modelDir, reportDir, datasetName, datasetDescription, initFrom, DetectorMode.SQUEEZE, null);
+        }
 
         public Options(String name, String version, TrainingConfig config, Augmentation augmentation,
                 double[] epsilons, int pgdSteps, int robustSamples, double detectorEpsilon, double detectorFpr,
@@ -55,6 +72,23 @@ public final class Pipeline {
                     modelDir, reportDir, datasetName, datasetDescription, null);
         }
     }
+
+    /** Which detector the model gets. */
+    public enum DetectorMode {
+        SQUEEZE, LEARNED, BOTH;
+
+        /** squeeze | learned | both (case-insensitive). */
+        public static DetectorMode parse(String s) {
+            try {
+                return valueOf(s.strip().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown detector '" + s + "' (squeeze, learned, both)");
+            }
+        }
+    }
+
+    /** Sub-folder of the model folder that holds the learned detector's SavedModel. */
+    public static final String LEARNED_DETECTOR_DIR = "detector";
 
     public record Result(ModelCard card, Map<String, Object> report, Fitter.History history, Path modelDir,
             Path reportDir) {
@@ -114,32 +148,154 @@ public final class Pipeline {
                 }
             }
 
-            Detection det = detector(net, data.validation(), robustSet, o, log);
-            metrics.put("detector_tpr", det.tpr());
-            metrics.put("detector_fpr", det.fpr());
-            card = card.withMetrics(metrics).withDetector(det.settings());
+            Detection det = o.detectorMode() == DetectorMode.LEARNED ? null
+                    : detector(net, data.validation(), robustSet, o, log);
+            LearnedDetection learned = null;
+            try {
+                if (o.detectorMode() != DetectorMode.SQUEEZE) {
+                    learned = learnedDetector(net, data, robustSet, det, o, log);
+                    det = learned.detection();
+                    metrics.put("detector_learned_tpr", learned.learnedTpr());
+                    metrics.put("detector_learned_fpr", learned.learnedFpr());
+                    if (o.detectorMode() == DetectorMode.BOTH) {
+                        metrics.put("detector_squeeze_tpr", learned.squeezeTpr());
+                        metrics.put("detector_squeeze_fpr", learned.squeezeFpr());
+                    }
+                }
+                metrics.put("detector_tpr", det.tpr());
+                metrics.put("detector_fpr", det.fpr());
+                card = card.withMetrics(metrics).withDetector(det.settings());
 
-            Map<String, Object> report = new LinkedHashMap<>();
-            report.put("model", Map.of("name", card.name(), "version", card.version()));
-            report.put("metrics", metrics);
-            report.put("training", training);
-            report.put("history", history.epochs());
-            report.put("confusion", confusion(test.predicted(), data.test()));
-            report.put("perClass", perClass(test.predicted(), data.test()));
-            report.put("robustness", curves);
-            report.put("detector", Map.of("settings", det.settings(), "tpr", det.tpr(), "fpr", det.fpr(),
-                    "successfulAttacks", det.successful(), "epsilon", o.detectorEpsilon()));
-            if (o.modelDir() != null) {
-                net.export(o.modelDir(), card);
-                log.line("exported SavedModel + model-card.json to " + o.modelDir());
+                Map<String, Object> report = new LinkedHashMap<>();
+                report.put("model", Map.of("name", card.name(), "version", card.version()));
+                report.put("metrics", metrics);
+                report.put("training", training);
+                report.put("history", history.epochs());
+                report.put("confusion", confusion(test.predicted(), data.test()));
+                report.put("perClass", perClass(test.predicted(), data.test()));
+                report.put("robustness", curves);
+                report.put("detector", Map.of("settings", det.settings(), "tpr", det.tpr(), "fpr", det.fpr(),
+                        "successfulAttacks", det.successful(), "epsilon", o.detectorEpsilon()));
+                if (o.modelDir() != null) {
+                    net.export(o.modelDir(), card);
+                    log.line("exported SavedModel + model-card.json to " + o.modelDir());
+                    if (learned != null) {
+                        Path dir = o.modelDir().resolve(LEARNED_DETECTOR_DIR);
+                        learned.network().export(dir, learned.card());
+                        log.line("exported the learned detector to " + dir);
+                    }
+                }
+                if (o.reportDir() != null) {
+                    Files.createDirectories(o.reportDir());
+                    Reports.write(o.reportDir(), report, history, curves, det, data.test(), test.predicted());
+                    log.line("report written to " + o.reportDir());
+                }
+                return new Result(card, report, history, o.modelDir(), o.reportDir());
+            } finally {
+                if (learned != null) {
+                    learned.close();
+                }
             }
-            if (o.reportDir() != null) {
-                Files.createDirectories(o.reportDir());
-                Reports.write(o.reportDir(), report, history, curves, det, data.test(), test.predicted());
-                log.line("report written to " + o.reportDir());
-            }
-            return new Result(card, report, history, o.modelDir(), o.reportDir());
         }
+    }
+
+    /**
+     * The trained detector network (closed by {@link #run} after export), its card, the combined
+     * detection measured on the test images, and each part's share of it.
+     */
+    record LearnedDetection(TrainableNetwork network, ModelCard card, Detection detection, double learnedTpr,
+            double learnedFpr, double squeezeTpr, double squeezeFpr) implements AutoCloseable {
+        @Override
+        public void close() {
+            network.close();
+        }
+    }
+
+    /**
+     * Trains the learned detector on adversarial versions of training images, calibrates it (and,
+     * with feature squeezing, both thresholds together so that the union of their flags stays within
+     * the target FPR) on clean validation images, and measures it once on the test images.
+     */
+    static LearnedDetection learnedDetector(TrainableNetwork net, DataLoaders.Splits data, Dataset test,
+            Detection squeeze, Options o, PrintProgress log) {
+        DetectorTrainer.Settings s = o.learnedSettings() != null ? o.learnedSettings()
+                : DetectorTrainer.Settings.defaults(o.config().seed() ^ 0xD37EC7L, o.config().threads());
+        Dataset validation = data.validation();
+        // calibration on the first 3,000 validation images (as the squeezer choice); EarlyStopping of
+        // the detector network on the others when there are enough of them
+        Dataset calib = validation.first(3000);
+        Dataset fitVal = calib;
+        if (validation.size() - calib.size() >= 100) {
+            int[] rest = new int[Math.min(2000, validation.size() - calib.size())];
+            for (int i = 0; i < rest.length; i++) {
+                rest[i] = calib.size() + i;
+            }
+            fitVal = validation.subset(rest);
+        }
+        long t0 = System.nanoTime();
+        log.line("learned detector: " + s.describe() + ", up to " + s.epochs() + " epochs");
+        TrainableNetwork detNet = DetectorTrainer.train(net, data.train(), fitVal, s, new Fitter.Listener() {
+            @Override
+            public void onBatch(int epoch, int batch, int batches, double loss, double accuracy) {
+                log.bar(String.format("detector %d/%d", epoch, s.epochs()), batch, batches,
+                        String.format("loss %.4f acc %.4f", loss, accuracy));
+            }
+
+            @Override
+            public void onEpoch(Fitter.EpochStats e) {
+                log.line(String.format("detector epoch %d: loss %.4f acc %.4f | val_loss %.4f val_acc %.4f | %.1f s",
+                        e.epoch(), e.trainLoss(), e.trainAccuracy(), e.valLoss(), e.valAccuracy(), e.seconds()));
+            }
+        });
+        try {
+            List<Squeezer> squeezers = squeeze == null ? List.of()
+                    : FeatureSqueezingDetector.parse(squeeze.settings().squeezers());
+            double[] cleanL = DetectorTrainer.scores(detNet, calib.x());
+            float[][] calibAdv = DetectorTrainer.adversarial(net, calib.x(), calib.y(), s, s.seed() + 3);
+            double[] advL = DetectorTrainer.scores(detNet, calibAdv);
+            double[] cleanS = squeezers.isEmpty() ? null : FeatureSqueezingDetector.scores(net, calib.x(), squeezers);
+            double[] advS = squeezers.isEmpty() ? null : FeatureSqueezingDetector.scores(net, calibAdv, squeezers);
+            AdversarialDetector.Calibration c = AdversarialDetector.calibrate(cleanS, cleanL, advS, advL,
+                    o.detectorFpr());
+            ModelCard.Learned part = new ModelCard.Learned(LEARNED_DETECTOR_DIR, c.learnedThreshold(), s.describe());
+            ModelCard.Detector settings = squeezers.isEmpty()
+                    ? new ModelCard.Detector(List.of(), 0, o.detectorFpr(), part)
+                    : new ModelCard.Detector(squeeze.settings().squeezers(), c.squeezeThreshold(), o.detectorFpr(), part);
+            log.line(String.format("learned detector: threshold %.4f%s (budget share of the learned part %.1f), "
+                    + "validation: FPR %.4f on %d clean, TPR %.4f on %d mixed FGSM/PGD examples, %.1f s",
+                    c.learnedThreshold(), squeezers.isEmpty() ? "" : String.format(", squeezing threshold %.4f",
+                            c.squeezeThreshold()), c.learnedShare(), c.cleanFpr(), calib.size(), c.adversarialTpr(),
+                    calibAdv.length, (System.nanoTime() - t0) / 1e9));
+
+            AdversarialDetector d = new AdversarialDetector(net, settings, detNet);
+            float[][] testAdv = successfulAdversarial(net, test, o.detectorEpsilon());
+            List<AdversarialDetector.Scores> clean = d.scores(test.x());
+            List<AdversarialDetector.Scores> adv = d.scores(testAdv);
+            double st = settings.threshold();
+            double lt = part.threshold();
+            double fpr = share(clean, x -> x.combined() > 1);
+            double tpr = share(adv, x -> x.combined() > 1);
+            double lFpr = share(clean, x -> x.learned() > lt);
+            double lTpr = share(adv, x -> x.learned() > lt);
+            double sFpr = squeezers.isEmpty() ? 0 : share(clean, x -> x.squeeze() > st);
+            double sTpr = squeezers.isEmpty() ? 0 : share(adv, x -> x.squeeze() > st);
+            log.line(String.format("detector (%s): test TPR %.4f on %d successful FGSM(%.2f) examples, FPR %.4f on %d "
+                    + "clean test images; learned part TPR %.4f FPR %.4f%s", o.detectorMode().name().toLowerCase(),
+                    tpr, testAdv.length, o.detectorEpsilon(), fpr, test.size(), lTpr, lFpr, squeezers.isEmpty() ? ""
+                            : String.format(", squeezing part TPR %.4f FPR %.4f", sTpr, sFpr)));
+            Detection det = new Detection(settings, tpr, fpr, testAdv.length,
+                    clean.stream().mapToDouble(x -> Math.min(3, x.combined())).toArray(),
+                    adv.stream().mapToDouble(x -> Math.min(3, x.combined())).toArray());
+            return new LearnedDetection(detNet, DetectorTrainer.card(net.card(), s), det, lTpr, lFpr, sTpr, sFpr);
+        } catch (RuntimeException e) {
+            detNet.close();
+            throw e;
+        }
+    }
+
+    private static double share(List<AdversarialDetector.Scores> scores,
+            java.util.function.Predicate<AdversarialDetector.Scores> flagged) {
+        return scores.isEmpty() ? 0 : (double) scores.stream().filter(flagged).count() / scores.size();
     }
 
     static Fitter.Listener listener(PrintProgress log, Options o) {
@@ -283,6 +439,11 @@ public final class Pipeline {
     }
 
     static float[][] successfulAdversarial(Classifier net, Dataset set, double eps) {
+        return successfulAdversarial(net, set, AttackSpec.fgsm(eps));
+    }
+
+    /** Adversarial examples of {@code spec} that flip a correct prediction. */
+    static float[][] successfulAdversarial(Classifier net, Dataset set, AttackSpec spec) {
         List<float[]> out = new ArrayList<>();
         int chunk = 256;
         for (int start = 0; start < set.size(); start += chunk) {
@@ -290,7 +451,7 @@ public final class Pipeline {
             float[][] x = java.util.Arrays.copyOfRange(set.x(), start, start + n);
             int[] y = java.util.Arrays.copyOfRange(set.y(), start, start + n);
             float[][] p0 = net.probabilities(x);
-            float[][] adv = Attacker.perturb(net, x, y, AttackSpec.fgsm(eps), -1).adversarial();
+            float[][] adv = Attacker.perturb(net, x, y, spec.withSeed(spec.seed() + start), -1).adversarial();
             float[][] p = net.probabilities(adv);
             for (int i = 0; i < n; i++) {
                 // successful = the model was right on the clean image and is wrong on the adversarial one

@@ -80,14 +80,20 @@ final class Reports {
         DefaultCategoryDataset rates = new DefaultCategoryDataset();
         rates.addValue(det.tpr(), "rate", "detection rate (TPR)");
         rates.addValue(det.fpr(), "rate", "false positives (FPR)");
-        save(dir.resolve("detector-rates.png"), ChartFactory.createBarChart("Feature-squeezing detector", "",
+        boolean combined = det.settings().learned() != null;
+        save(dir.resolve("detector-rates.png"), ChartFactory.createBarChart(combined
+                ? (det.settings().squeezers().isEmpty() ? "Learned detector" : "Learned + feature-squeezing detector")
+                : "Feature-squeezing detector", "",
                 "rate", rates, PlotOrientation.VERTICAL, false, false, false));
         if (det.cleanScores().length > 0 && det.adversarialScores().length > 0) {
             HistogramDataset h = new HistogramDataset();
-            h.addSeries("clean", det.cleanScores(), 40, 0, 2);
-            h.addSeries("adversarial (successful FGSM)", det.adversarialScores(), 40, 0, 2);
+            // combined scores are max(part / its threshold), flagged above 1 (capped at 3 for the chart)
+            double max = combined ? 3 : 2;
+            h.addSeries("clean", det.cleanScores(), 40, 0, max);
+            h.addSeries("adversarial (successful FGSM)", det.adversarialScores(), 40, 0, max);
             save(dir.resolve("detector-scores.png"), ChartFactory.createHistogram("Detector scores (threshold "
-                    + String.format("%.3f", det.settings().threshold()) + ")", "L1 score", "images", h,
+                    + String.format("%.3f", combined ? 1.0 : det.settings().threshold()) + ")",
+                    combined ? "combined score (max of part / its threshold)" : "L1 score", "images", h,
                     PlotOrientation.VERTICAL, true, false, false));
         }
     }

@@ -3,6 +3,7 @@ package dev.aegis.trainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -10,8 +11,10 @@ import dev.aegis.model.Model;
 import dev.aegis.model.RuntimeOptions;
 import dev.aegis.model.attack.AttackSpec;
 import dev.aegis.model.attack.Attacker;
+import dev.aegis.model.detect.AdversarialDetector;
 import dev.aegis.model.detect.FeatureSqueezingDetector;
 import dev.aegis.model.train.Dataset;
+import dev.aegis.model.train.DetectorTrainer;
 import dev.aegis.model.train.TrainingConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,6 +57,15 @@ final class RobustnessBench implements Callable<Integer> {
     @Option(names = "--detector-fpr", defaultValue = "0.045",
             description = "FPR the threshold is calibrated at on validation data; a little under 5%% so the test FPR stays <= 5%% (default ${DEFAULT-VALUE})")
     double detectorFpr;
+    @Option(names = "--detector", defaultValue = "both",
+            description = "squeeze | learned | both: the detector both models get (default ${DEFAULT-VALUE})")
+    String detector;
+    @Option(names = "--detector-images", defaultValue = "15000",
+            description = "training images the learned detector attacks for its examples (default ${DEFAULT-VALUE})")
+    int detectorImages;
+    @Option(names = "--detector-epochs", defaultValue = "3",
+            description = "maximum epochs of the learned detector (default ${DEFAULT-VALUE})")
+    int detectorEpochs;
     @Option(names = "--robust-samples", defaultValue = "500",
             description = "test images attacked per epsilon for the accuracy-vs-epsilon curves (default ${DEFAULT-VALUE})")
     int robustSamples;
@@ -85,10 +97,15 @@ final class RobustnessBench implements Callable<Integer> {
         double[] eps = {0, 0.05, 0.1, 0.2};
         TrainingConfig base = TrainingConfig.defaults().withSeed(seed).withThreads(threads).withEpochs(epochs);
 
+        Pipeline.DetectorMode detectorMode = Pipeline.DetectorMode.parse(detector);
+        DetectorTrainer.Settings learned = DetectorTrainer.Settings.defaults(seed ^ 0xD37EC7L, threads)
+                .withImages(detectorImages).withEpochs(detectorEpochs);
+
         log.line("== 1/3 standard training ==");
         Pipeline.Result std = Pipeline.run(data, new Pipeline.Options("fmnist-cnn", run, base,
                 Augmentation.parse("none", 28), eps, 10, robustSamples, epsilon, detectorFpr, root.resolve("models/fmnist-cnn"),
-                root.resolve("report-standard"), "fashion-mnist", "Fashion-MNIST (Debian dataset-fashion-mnist)"), log);
+                root.resolve("report-standard"), "fashion-mnist", "Fashion-MNIST (Debian dataset-fashion-mnist)", null,
+                detectorMode, learned), log);
 
         log.line("== 2/3 adversarial training (" + atMethod + ", ratio " + atRatio + ", eps " + epsilon + ", "
                 + ("scratch".equals(atInit) ? "from scratch" : "fine-tuning the standard model") + ") ==");
@@ -103,7 +120,7 @@ final class RobustnessBench implements Callable<Integer> {
         Pipeline.Result adv = Pipeline.run(data, new Pipeline.Options("fmnist-cnn-at", run, at,
                 Augmentation.parse("none", 28), eps, 10, robustSamples, epsilon, detectorFpr, root.resolve("models/fmnist-cnn-at"),
                 root.resolve("report-adversarial"), "fashion-mnist", "Fashion-MNIST (Debian dataset-fashion-mnist)",
-                fineTune ? std.modelDir() : null), log);
+                fineTune ? std.modelDir() : null, detectorMode, learned), log);
 
         log.line("== 3/3 full-test-set attacks and speed on the exported models ==");
         Map<String, Object> result = new LinkedHashMap<>();
@@ -125,16 +142,27 @@ final class RobustnessBench implements Callable<Integer> {
             result.put("at_fgsm_0.1_accuracy", round(atFgsm));
             result.put("at_pgd10_0.1_accuracy", round(atPgd));
             // the detector exactly as the services build it (from the exported card), on the whole test set
-            double[] det = detectorRates(m, test, epsilon);
-            double[] atDet = detectorRates(a, test, epsilon);
-            log.line(String.format("detector on %d test images: standard TPR %.4f FPR %.4f (%s) | adversarial training "
-                    + "TPR %.4f FPR %.4f (%s)", test.size(), det[0], det[1], m.card().detector().squeezers(), atDet[0],
-                    atDet[1], a.card().detector().squeezers()));
-            result.put("detector_tpr", round(det[0]));
-            result.put("detector_fpr", round(det[1]));
-            result.put("detector_successful_fgsm", (int) det[2]);
-            result.put("at_detector_tpr", round(atDet[0]));
-            result.put("at_detector_fpr", round(atDet[1]));
+            DetectorRates det = detectorRates(m, data.validation(), test, epsilon, pgdSamples, seed, detectorFpr);
+            DetectorRates atDet = detectorRates(a, data.validation(), test, epsilon, pgdSamples, seed, detectorFpr);
+            log.line(String.format("detector (%s) on %d test images: standard TPR %.4f FPR %.4f (learned alone %.4f/%.4f, "
+                    + "squeezing alone %.4f/%.4f, PGD-10 %.4f) | adversarial training TPR %.4f FPR %.4f", detector,
+                    test.size(), det.tpr(), det.fpr(), det.learnedTpr(), det.learnedFpr(), det.squeezeTpr(),
+                    det.squeezeFpr(), det.pgdTpr(), atDet.tpr(), atDet.fpr()));
+            result.put("detector_tpr", round(det.tpr()));
+            result.put("detector_fpr", round(det.fpr()));
+            result.put("detector_successful_fgsm", det.successful());
+            result.put("detector_learned_tpr", round(det.learnedTpr()));
+            result.put("detector_learned_fpr", round(det.learnedFpr()));
+            result.put("detector_squeeze_tpr", round(det.squeezeTpr()));
+            result.put("detector_squeeze_fpr", round(det.squeezeFpr()));
+            result.put("detector_pgd10_0.1_tpr", round(det.pgdTpr()));
+            result.put("detector_successful_pgd10", det.pgdSuccessful());
+            result.put("at_detector_tpr", round(atDet.tpr()));
+            result.put("at_detector_fpr", round(atDet.fpr()));
+            result.put("at_detector_learned_tpr", round(atDet.learnedTpr()));
+            result.put("at_detector_squeeze_tpr", round(atDet.squeezeTpr()));
+            result.put("at_detector_pgd10_0.1_tpr", round(atDet.pgdTpr()));
+            result.put("detector", detector);
             result.put("fgsm_cost_ratio", round(speed.fgsmRatio()));
             result.put("fgsm_cost_ratio_b1", round(speed.fgsmRatioB1()));
             result.put("infer_images_per_s_b1", round(speed.b1()));
@@ -148,6 +176,7 @@ final class RobustnessBench implements Callable<Integer> {
             result.put("at_ratio", atRatio);
             result.put("detector_squeezers", String.join("+", std.card().detector().squeezers()));
             result.put("at_detector_squeezers", String.join("+", adv.card().detector().squeezers()));
+            result.put("detector_learned_images", detectorMode == Pipeline.DetectorMode.SQUEEZE ? 0 : detectorImages);
             result.put("test_images", test.size());
             result.put("pgd_test_images", Math.min(pgdSamples, test.size()));
             result.put("total_minutes", round((System.nanoTime() - start) / 6e10));
@@ -229,16 +258,42 @@ final class RobustnessBench implements Callable<Integer> {
         return new Interleaved(forwardNanos, fgsmNanos, calls);
     }
 
-    /** {TPR on the successful FGSM examples, FPR on the clean images, number of successful examples}. */
-    static double[] detectorRates(Model m, Dataset test, double epsilon) {
-        FeatureSqueezingDetector detector = FeatureSqueezingDetector.fromCard(m);
-        float[][] adv = Pipeline.successfulAdversarial(m, test, epsilon);
-        double threshold = detector.settings().threshold();
-        double fpr = Pipeline.fraction(FeatureSqueezingDetector.scores(m, test.x(),
-                FeatureSqueezingDetector.parse(detector.settings().squeezers())), threshold);
-        double tpr = adv.length == 0 ? 0 : Pipeline.fraction(FeatureSqueezingDetector.scores(m, adv,
-                FeatureSqueezingDetector.parse(detector.settings().squeezers())), threshold);
-        return new double[] {tpr, fpr, adv.length};
+    /**
+     * Rates of the card's detector on the test set: combined (what the services flag) on successful
+     * FGSM and PGD-10 examples and on clean images; and each part alone, its threshold calibrated at
+     * {@code fpr} on the first 3,000 clean validation images (NaN when the card lacks that part).
+     */
+    record DetectorRates(double tpr, double fpr, int successful, double learnedTpr, double learnedFpr,
+            double squeezeTpr, double squeezeFpr, double pgdTpr, int pgdSuccessful) {
+    }
+
+    static DetectorRates detectorRates(Model m, Dataset validation, Dataset test, double epsilon, int pgdSamples,
+            long seed, double fpr) {
+        try (AdversarialDetector d = AdversarialDetector.fromCard(m)) {
+            float[][] adv = Pipeline.successfulAdversarial(m, test, epsilon);
+            float[][] pgd = Pipeline.successfulAdversarial(m, test.first(pgdSamples), AttackSpec.pgd(epsilon, 10, seed));
+            List<AdversarialDetector.Scores> clean = d.scores(test.x());
+            List<AdversarialDetector.Scores> attacked = d.scores(adv);
+            List<AdversarialDetector.Scores> pgdScores = d.scores(pgd);
+            List<AdversarialDetector.Scores> val = d.scores(validation.first(3000).x());
+            double t = d.threshold();
+            double lt = d.hasLearned() ? FeatureSqueezingDetector.thresholdAt(
+                    val.stream().mapToDouble(AdversarialDetector.Scores::learned).toArray(), fpr) : Double.NaN;
+            double st = d.hasSqueezers() ? FeatureSqueezingDetector.thresholdAt(
+                    val.stream().mapToDouble(AdversarialDetector.Scores::squeeze).toArray(), fpr) : Double.NaN;
+            return new DetectorRates(rate(attacked, x -> x.combined() > t), rate(clean, x -> x.combined() > t),
+                    adv.length,
+                    d.hasLearned() ? rate(attacked, x -> x.learned() > lt) : Double.NaN,
+                    d.hasLearned() ? rate(clean, x -> x.learned() > lt) : Double.NaN,
+                    d.hasSqueezers() ? rate(attacked, x -> x.squeeze() > st) : Double.NaN,
+                    d.hasSqueezers() ? rate(clean, x -> x.squeeze() > st) : Double.NaN,
+                    rate(pgdScores, x -> x.combined() > t), pgd.length);
+        }
+    }
+
+    private static double rate(List<AdversarialDetector.Scores> scores,
+            java.util.function.Predicate<AdversarialDetector.Scores> flagged) {
+        return scores.isEmpty() ? 0 : (double) scores.stream().filter(flagged).count() / scores.size();
     }
 
     static double accuracy(Model m, Dataset d) {

@@ -141,6 +141,18 @@ public final class TrainerCommand implements Runnable {
         int robustSamples;
         @Option(names = "--detector-fpr", defaultValue = "0.05", description = "false-positive rate of the detector threshold")
         double detectorFpr;
+        @Option(names = "--detector", defaultValue = "both",
+                description = "adversarial-example detector: squeeze (feature squeezing), learned (a small clean-vs-"
+                        + "adversarial CNN trained on FGSM/PGD examples of this model, saved in the model folder's "
+                        + "detector/), or both (flagged when either flags; thresholds calibrated together on clean "
+                        + "validation images at --detector-fpr) (default ${DEFAULT-VALUE})")
+        String detector;
+        @Option(names = "--detector-images", defaultValue = "15000",
+                description = "training images the learned detector attacks for its examples (default ${DEFAULT-VALUE})")
+        int detectorImages;
+        @Option(names = "--detector-epochs", defaultValue = "3",
+                description = "maximum epochs of the learned detector (default ${DEFAULT-VALUE})")
+        int detectorEpochs;
         @Option(names = "--quiet", description = "no progress bars")
         boolean quiet;
         @Option(names = {"--backbone", "--init-from"}, paramLabel = "SAVEDMODEL_DIR",
@@ -159,8 +171,12 @@ public final class TrainerCommand implements Runnable {
             if (backbone != null && !java.nio.file.Files.isRegularFile(backbone.resolve("saved_model.pb"))) {
                 throw new IllegalArgumentException("--backbone " + backbone + " is not a SavedModel folder (no saved_model.pb)");
             }
+            Pipeline.DetectorMode detectorMode = Pipeline.DetectorMode.parse(detector);
             PrintProgress log = new PrintProgress(System.err, quiet);
             TrainingConfig config = training.toConfig(20);
+            dev.aegis.model.train.DetectorTrainer.Settings learned = dev.aegis.model.train.DetectorTrainer.Settings
+                    .defaults(config.seed() ^ 0xD37EC7L, config.threads()).withImages(detectorImages)
+                    .withEpochs(detectorEpochs);
             DataLoaders.Splits splits;
             String datasetName;
             if (idx != null) {
@@ -182,7 +198,7 @@ public final class TrainerCommand implements Runnable {
             Augmentation aug = Augmentation.parse(augment, size);
             Pipeline.Result r = Pipeline.run(splits, new Pipeline.Options(name, v, config, aug, epsilons, 10,
                     robustSamples, 0.1, detectorFpr, modelDir, reportDir, datasetName,
-                    "trained with ./aegis train from " + (idx != null ? idx : data), backbone), log);
+                    "trained with ./aegis train from " + (idx != null ? idx : data), backbone, detectorMode, learned), log);
             System.out.println(Reports.JSON.writer().without(tools.jackson.databind.SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(java.util.Map.of("model", modelDir.toString(), "report", reportDir.toString(),
                             "metrics", r.card().metrics())));

@@ -115,6 +115,21 @@ class TrainerCommandTest {
                 }
             }
             assertThat((double) ok / p.length).isEqualTo(card.metrics().get("test_accuracy"));
+
+            // --detector both (the default): the learned detector is exported beside the model and
+            // loads with it; its verdicts on the clean validation images keep the calibrated budget
+            assertThat(card.detector().learned()).isNotNull();
+            assertThat(card.detector().squeezers()).isNotEmpty();
+            assertThat(card.metrics()).containsKeys("detector_learned_tpr", "detector_squeeze_tpr");
+            assertThat(modelDir.resolve("detector/saved_model.pb")).isNotEmptyFile();
+            try (dev.aegis.model.detect.AdversarialDetector detector =
+                    dev.aegis.model.detect.AdversarialDetector.fromCard(model)) {
+                assertThat(detector.hasLearned()).isTrue();
+                Dataset calib = splits.validation().first(3000);
+                long flagged = detector.checkBatch(calib.x()).stream()
+                        .filter(dev.aegis.model.detect.DetectorVerdict::flagged).count();
+                assertThat(flagged).isLessThanOrEqualTo((long) Math.floor(0.05 * calib.size()));
+            }
         }
     }
 
@@ -270,7 +285,12 @@ class TrainerCommandTest {
         assertThat(err3.toString()).contains("unknown architecture");
         StringWriter help = new StringWriter();
         assertThat(run(help, new StringWriter(), "train", "--help")).isZero();
-        assertThat(help.toString()).contains("--adversarial").contains("--preset");
+        assertThat(help.toString()).contains("--adversarial").contains("--preset").contains("--detector")
+                .contains("squeeze").contains("learned");
+        StringWriter err4 = new StringWriter();
+        assertThat(run(new StringWriter(), err4, "train", "--data", data.toString(), "--out", out.toString(),
+                "--detector", "magic")).isEqualTo(2);
+        assertThat(err4.toString()).contains("unknown detector 'magic'");
     }
 
     @Test
