@@ -11,7 +11,7 @@ import dev.aegis.model.attack.AttackSpec;
 import dev.aegis.model.attack.Attacker;
 import dev.aegis.model.attack.InvalidAttackException;
 import dev.aegis.model.detect.DetectorVerdict;
-import dev.aegis.model.detect.FeatureSqueezingDetector;
+import dev.aegis.model.detect.AdversarialDetector;
 import dev.aegis.model.image.Pixels;
 
 /**
@@ -45,7 +45,7 @@ public final class AttackEngine {
     /**
      * @param detector the model's calibrated detector, or null when its card has none
      */
-    public static Outcome run(Classifier model, FeatureSqueezingDetector detector, BufferedImage image,
+    public static Outcome run(Classifier model, AdversarialDetector detector, BufferedImage image,
                               AttackSpec spec) {
         ModelCard card = model.card();
         ModelCard.Input in = card.input();

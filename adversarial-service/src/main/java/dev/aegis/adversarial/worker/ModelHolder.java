@@ -19,7 +19,7 @@ import dev.aegis.adversarial.model.ActiveModelCatalog;
 import dev.aegis.events.ModelRef;
 import dev.aegis.model.Model;
 import dev.aegis.model.RuntimeOptions;
-import dev.aegis.model.detect.FeatureSqueezingDetector;
+import dev.aegis.model.detect.AdversarialDetector;
 import dev.aegis.support.storage.ObjectStorage;
 import dev.aegis.support.storage.StoredObject;
 
@@ -52,17 +52,33 @@ public class ModelHolder implements DisposableBean {
     /** A loaded version and how many attacks are using it. */
     static final class Loaded {
         final Model model;
-        final FeatureSqueezingDetector detector;
+        final AdversarialDetector detector;
         final AtomicInteger users = new AtomicInteger();
         volatile boolean retired;
 
         Loaded(Model model) {
             this.model = model;
-            this.detector = model.card().detector() == null ? null : FeatureSqueezingDetector.fromCard(model);
+            try {
+                this.detector = AdversarialDetector.fromCard(model);
+            } catch (RuntimeException e) {
+                model.close(); // e.g. the card names a learned detector folder that is missing
+                throw e;
+            }
         }
 
         void release() {
             if (users.decrementAndGet() == 0 && retired) {
+                close();
+            }
+        }
+
+        /** Frees the native memory of the model and of its learned detector network. */
+        void close() {
+            try {
+                if (detector != null) {
+                    detector.close();
+                }
+            } finally {
                 model.close();
             }
         }
@@ -81,7 +97,7 @@ public class ModelHolder implements DisposableBean {
         }
 
         /** The card's calibrated detector, or null. */
-        public FeatureSqueezingDetector detector() {
+        public AdversarialDetector detector() {
             return loaded.detector;
         }
 
@@ -124,7 +140,7 @@ public class ModelHolder implements DisposableBean {
         if (previous != null) {
             previous.retired = true;
             if (previous.users.get() == 0) {
-                previous.model.close();
+                previous.close();
             }
         }
     }
@@ -186,7 +202,7 @@ public class ModelHolder implements DisposableBean {
         if (current != null) {
             current.retired = true;
             if (current.users.get() == 0) {
-                current.model.close();
+                current.close();
             }
             current = null;
         }

@@ -18,6 +18,7 @@ import dev.aegis.model.Model;
 import dev.aegis.model.ModelCard;
 import dev.aegis.model.RuntimeOptions;
 import dev.aegis.model.attack.AttackSpec;
+import dev.aegis.model.detect.AdversarialDetector;
 import dev.aegis.model.detect.FeatureSqueezingDetector;
 import dev.aegis.model.image.ImageDecoder;
 import dev.aegis.model.image.Pixels;
@@ -64,7 +65,7 @@ public final class AttackBenchmark {
         byte[] stored = photo(640, 480);
         ImageDecoder decoder = new ImageDecoder();
         try (Model model = Model.load(dir, RuntimeOptions.defaults())) {
-            FeatureSqueezingDetector detector = FeatureSqueezingDetector.fromCard(model);
+            AdversarialDetector detector = AdversarialDetector.fromCard(model);
             System.out.printf("model: %s %dx%dx3, input: %d-byte 640x480 PNG, %d iterations, %d cores%n",
                     architecture, size, size, stored.length, iterations, Runtime.getRuntime().availableProcessors());
 
@@ -107,7 +108,7 @@ public final class AttackBenchmark {
         }
     }
 
-    private static void attack(Model model, FeatureSqueezingDetector detector, ImageDecoder decoder, byte[] stored,
+    private static void attack(Model model, AdversarialDetector detector, ImageDecoder decoder, byte[] stored,
                                String method, int steps) {
         BufferedImage image = decoder.decode(stored);
         AttackSpec spec = AttackEngine.spec(new AttackParameters(method, 0.03, steps, null, null, null), 42L);

@@ -24,7 +24,7 @@ import dev.aegis.inference.upload.ValidatedImage;
 import dev.aegis.inference.worker.ActiveModel;
 import dev.aegis.inference.worker.DynamicBatcher;
 import dev.aegis.model.Model;
-import dev.aegis.model.detect.FeatureSqueezingDetector;
+import dev.aegis.model.detect.AdversarialDetector;
 import dev.aegis.model.image.Pixels;
 import reactor.core.publisher.Flux;
 
@@ -95,7 +95,7 @@ public final class PipelineBench {
             throw new IllegalStateException("no active model in the registry: run ./aegis up (which registers the demo model)");
         }
         Model model = active.current().model();
-        FeatureSqueezingDetector detector = active.current().detector();
+        AdversarialDetector detector = active.current().detector();
         List<ValidatedImage> inputs = new ArrayList<>();
         SplittableRandom random = new SplittableRandom(42);
         for (int i = 0; i < count + sequential + 2 * count + 3; i++) {
@@ -179,7 +179,7 @@ public final class PipelineBench {
         }
     }
 
-    private static void raw(Model model, FeatureSqueezingDetector detector, List<BufferedImage> images, int batch) {
+    private static void raw(Model model, AdversarialDetector detector, List<BufferedImage> images, int batch) {
         for (int from = 0; from < images.size(); from += batch) {
             List<BufferedImage> chunk = images.subList(from, Math.min(images.size(), from + batch));
             float[][] x = new float[chunk.size()][];

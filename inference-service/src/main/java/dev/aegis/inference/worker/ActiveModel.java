@@ -105,7 +105,7 @@ public class ActiveModel {
             }
             log.info("serving model {}:{}", active.name(), active.version());
             if (old != null) {
-                old.model().close();
+                old.close();
                 log.info("closed model {}:{}", old.ref().name(), old.ref().version());
             }
         } catch (RuntimeException e) {
@@ -172,7 +172,7 @@ public class ActiveModel {
         loader.shutdownNow();
         LoadedModel m = current.getAndSet(null);
         if (m != null) {
-            m.model().close();
+            m.close();
         }
     }
 }
