@@ -18,6 +18,14 @@ public interface Classifier {
     /** Per-input cross-entropy loss for {@code labels} and its gradient w.r.t. the input. */
     LossGradient lossGradient(float[][] inputs, int[] labels);
 
+    /**
+     * The gradient of {@link #lossGradient} alone: what the attacks need. Implementations may
+     * compute it through a leaner graph (no loss output, hand-written backprop).
+     */
+    default float[][] inputGradient(float[][] inputs, int[] labels) {
+        return lossGradient(inputs, labels).gradient();
+    }
+
     default List<Prediction> predict(List<float[]> inputs) {
         float[][] probs = probabilities(inputs.toArray(new float[0][]));
         List<Prediction> out = new ArrayList<>(probs.length);

@@ -28,10 +28,19 @@ import dev.aegis.model.image.Pixels;
  */
 public final class Model implements Classifier, AutoCloseable {
 
+    /**
+     * Optional signature (inputs image and label, output gradient) that the trainer exports
+     * beside the card's loss-gradient signature when the network has a hand-written input
+     * gradient: same values as {@code loss_gradient}'s gradient, faster. Models without it use
+     * the loss-gradient signature.
+     */
+    public static final String INPUT_GRADIENT_SIGNATURE = "input_gradient";
+
     private final ModelCard card;
     private final SavedModelBundle bundle;
     private final SessionFunction predictFn;
     private final SessionFunction gradientFn;
+    private final SessionFunction inputGradientFn; // null when the SavedModel has no input_gradient
     private final RuntimeOptions options;
     private final Path dir;
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -44,6 +53,11 @@ public final class Model implements Classifier, AutoCloseable {
         this.options = options;
         this.predictFn = bundle.function(card.signatures().predict());
         this.gradientFn = bundle.function(card.signatures().lossGradient());
+        this.inputGradientFn = hasSignature(bundle, INPUT_GRADIENT_SIGNATURE) ? bundle.function(INPUT_GRADIENT_SIGNATURE) : null;
+    }
+
+    private static boolean hasSignature(SavedModelBundle bundle, String key) {
+        return bundle.signatures().stream().anyMatch(s -> s.key().equals(key));
     }
 
     /**
@@ -106,6 +120,17 @@ public final class Model implements Classifier, AutoCloseable {
         requireTensor(gradient, true, ModelCard.INPUT_LABEL, new long[] {-1, card.labels().size()});
         requireTensor(gradient, false, ModelCard.OUTPUT_LOSS, new long[] {-1});
         requireTensor(gradient, false, ModelCard.OUTPUT_GRADIENT, new long[] {-1, in.height(), in.width(), in.channels()});
+        Signature fast = byKey.get(INPUT_GRADIENT_SIGNATURE);
+        if (fast != null) {
+            requireTensor(fast, true, ModelCard.INPUT_IMAGE, new long[] {-1, in.height(), in.width(), in.channels()});
+            requireTensor(fast, true, ModelCard.INPUT_LABEL, new long[] {-1, card.labels().size()});
+            requireTensor(fast, false, ModelCard.OUTPUT_GRADIENT, new long[] {-1, in.height(), in.width(), in.channels()});
+        }
+    }
+
+    /** Whether gradients go through the exported {@value #INPUT_GRADIENT_SIGNATURE} signature. */
+    public boolean hasFastInputGradient() {
+        return inputGradientFn != null;
     }
 
     private static void requireTensor(Signature sig, boolean input, String name, long[] expected) {
@@ -183,14 +208,7 @@ public final class Model implements Classifier, AutoCloseable {
         float[][] grad = new float[inputs.length][];
         for (int start = 0; start < inputs.length; start += options.maxBatch()) {
             int n = Math.min(options.maxBatch(), inputs.length - start);
-            float[] oneHot = new float[n * k];
-            for (int i = 0; i < n; i++) {
-                int label = labels[start + i];
-                if (label < 0 || label >= k) {
-                    throw new IllegalArgumentException("label index out of range: " + label);
-                }
-                oneHot[i * k + label] = 1f;
-            }
+            float[] oneHot = oneHot(labels, start, n, k);
             float[][] outs = run2(gradientFn, batch(inputs, start, n), oneHot, n, k);
             System.arraycopy(outs[0], 0, loss, start, n);
             for (int i = 0; i < n; i++) {
@@ -198,6 +216,60 @@ public final class Model implements Classifier, AutoCloseable {
             }
         }
         return new LossGradient(loss, grad);
+    }
+
+    /**
+     * The gradient alone: through the {@value #INPUT_GRADIENT_SIGNATURE} signature when the model
+     * has one (no loss computed or copied), else through the card's loss-gradient signature.
+     */
+    @Override
+    public float[][] inputGradient(float[][] inputs, int[] labels) {
+        if (inputGradientFn == null) {
+            return lossGradient(inputs, labels).gradient();
+        }
+        checkInputs(inputs);
+        if (labels == null || labels.length != inputs.length) {
+            throw new IllegalArgumentException("one label per input required");
+        }
+        int k = card.labels().size();
+        int size = card.input().size();
+        float[][] grad = new float[inputs.length][];
+        for (int start = 0; start < inputs.length; start += options.maxBatch()) {
+            int n = Math.min(options.maxBatch(), inputs.length - start);
+            float[] flat = batch(inputs, start, n);
+            float[] oneHot = oneHot(labels, start, n, k);
+            float[] g;
+            lifecycle.readLock().lock();
+            try {
+                ensureOpen();
+                try (TFloat32 image = imageTensor(flat, n);
+                        TFloat32 label = TFloat32.tensorOf(Shape.of(n, k), DataBuffers.of(oneHot, true, false));
+                        Result result = inputGradientFn.call(Map.<String, Tensor>of(ModelCard.INPUT_IMAGE, image,
+                                ModelCard.INPUT_LABEL, label))) {
+                    g = read(result, ModelCard.OUTPUT_GRADIENT, flat.length);
+                } catch (TensorFlowException e) {
+                    throw new ModelExecutionException("TensorFlow failed: " + e.getMessage(), e);
+                }
+            } finally {
+                lifecycle.readLock().unlock();
+            }
+            for (int i = 0; i < n; i++) {
+                grad[start + i] = Arrays.copyOfRange(g, i * size, (i + 1) * size);
+            }
+        }
+        return grad;
+    }
+
+    private static float[] oneHot(int[] labels, int start, int n, int k) {
+        float[] oneHot = new float[n * k];
+        for (int i = 0; i < n; i++) {
+            int label = labels[start + i];
+            if (label < 0 || label >= k) {
+                throw new IllegalArgumentException("label index out of range: " + label);
+            }
+            oneHot[i * k + label] = 1f;
+        }
+        return oneHot;
     }
 
     private float[] batch(float[][] inputs, int start, int n) {

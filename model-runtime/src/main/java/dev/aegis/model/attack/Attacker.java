@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import dev.aegis.model.Classifier;
-import dev.aegis.model.LossGradient;
 import dev.aegis.model.ModelCard;
 import dev.aegis.model.Prediction;
 import dev.aegis.model.image.Pixels;
@@ -124,11 +123,11 @@ public final class Attacker {
         float step = spec.method() == AttackMethod.FGSM ? eps : (float) spec.stepSize();
         int calls = 0;
         for (int s = 0; s < spec.steps(); s++) {
-            LossGradient g = model.lossGradient(toModel(current, in), gradLabels);
+            float[][] g = model.inputGradient(toModel(current, in), gradLabels);
             calls++;
             for (int i = 0; i < n; i++) {
                 float[] x = current[i];
-                float[] grad = g.gradient()[i];
+                float[] grad = g[i];
                 for (int j = 0; j < x.length; j++) {
                     // d loss / d pixel = span * d loss / d input: same sign since span > 0
                     float gj = grad[j] * span;

@@ -7,6 +7,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.types.TFloat32;
 
 import dev.aegis.model.ModelCard;
@@ -15,6 +16,71 @@ import dev.aegis.model.ModelCard;
 abstract class Net {
 
     abstract Operand<TFloat32> apply(TrainableNetwork.Layers l, Operand<TFloat32> x, boolean training);
+
+    /**
+     * Gradient of the per-example cross-entropy w.r.t. the input (inference branch), written out
+     * by hand, or null when the network has none (then only {@code tf.gradients} is exported).
+     * Why: TensorFlow's CPU kernels for Conv2DBackpropInput (above all with one input channel)
+     * and MaxPoolGrad took three quarters of an FGSM step on the compact CNN; a forward conv
+     * with the flipped kernel and a mask-based max-pool gradient compute the same values faster.
+     */
+    Operand<TFloat32> inputGradient(TrainableNetwork.Layers l, Operand<TFloat32> x, Operand<TFloat32> label) {
+        return null;
+    }
+
+    /**
+     * Backprop through a stride-1 SAME conv to its input: a correlation of {@code dy} with the
+     * kernel flipped in space and its in/out channels swapped (exact for odd kernel sizes).
+     * With few input channels (the image), a depthwise conv and a sum over the upstream channels:
+     * oneDNN's conv with one or three output channels was as slow as Conv2DBackpropInput.
+     */
+    static Operand<TFloat32> convInputGradient(Ops tf, Operand<TFloat32> dy, Variable<TFloat32> w, int h, int wd) {
+        long cin = w.shape().get(2);
+        long cout = w.shape().get(3);
+        // [kh, kw, cout, cin]: also the depthwise filter layout (in channels, multiplier)
+        Operand<TFloat32> flipped = tf.linalg.transpose(tf.reverse(w, tf.constant(new int[] {0, 1})),
+                tf.constant(new int[] {0, 1, 3, 2}));
+        List<Long> ones = List.of(1L, 1L, 1L, 1L);
+        if (cin > 4) {
+            return tf.nn.conv2d(dy, flipped, ones, "SAME");
+        }
+        Operand<TFloat32> perChannel = tf.nn.depthwiseConv2dNative(dy, flipped, ones, "SAME"); // channel o*cin+c
+        Operand<TFloat32> split = tf.reshape(perChannel, tf.constant(new long[] {-1, h, wd, cout, cin}));
+        return tf.reduceSum(split, tf.constant(3));
+    }
+
+    /**
+     * Backprop through a 2x2 stride-2 SAME max pool of {@code a} (h x w x c) whose output is
+     * {@code p}: the upstream gradient goes to the positions equal to their window's maximum.
+     * MaxPoolGrad gives it to the first such position only; the two differ only on exact ties
+     * of a positive activation (ties at zero are cancelled by the ReLU gradient that follows).
+     */
+    static Operand<TFloat32> maxPoolInputGradient(Ops tf, Operand<TFloat32> a, Operand<TFloat32> p,
+            Operand<TFloat32> dp, int h, int w, int c) {
+        if (h % 2 == 0 && w % 2 == 0) {
+            // windows as their own axes, pooled values broadcast over them: no upsampled copies
+            Operand<TFloat32> windows = tf.reshape(a, tf.constant(new long[] {-1, h / 2, 2, w / 2, 2, c}));
+            Operand<TFloat32> max = tf.reshape(p, tf.constant(new long[] {-1, h / 2, 1, w / 2, 1, c}));
+            Operand<TFloat32> up = tf.reshape(dp, tf.constant(new long[] {-1, h / 2, 1, w / 2, 1, c}));
+            Operand<TFloat32> mask = tf.dtypes.cast(tf.math.equal(windows, max), TFloat32.class);
+            return tf.reshape(tf.math.mul(mask, up), tf.constant(new long[] {-1, h, w, c}));
+        }
+        Operand<TFloat32> mask = tf.dtypes.cast(tf.math.equal(a, upsample2(tf, p, h, w, c)), TFloat32.class);
+        return tf.math.mul(mask, upsample2(tf, dp, h, w, c));
+    }
+
+    /** Nearest-neighbour 2x upsampling of a ceil(h/2) x ceil(w/2) map, cropped to h x w. */
+    private static Operand<TFloat32> upsample2(Ops tf, Operand<TFloat32> t, int h, int w, int c) {
+        long ph = (h + 1) / 2;
+        long pw = (w + 1) / 2;
+        Operand<TFloat32> y = tf.reshape(t, tf.constant(new long[] {-1, ph, 1, pw, 1, c}));
+        y = tf.tile(y, tf.constant(new long[] {1, 1, 2, 1, 2, 1}));
+        y = tf.reshape(y, tf.constant(new long[] {-1, 2 * ph, 2 * pw, c}));
+        if (2 * ph != h || 2 * pw != w) {
+            y = tf.slice(y, tf.constant(new long[] {0, 0, 0, 0}), tf.constant(new long[] {-1, h, w, c}));
+        }
+        return y;
+    }
 
     private static List<Long> ones() {
         return List.of(1L, 1L, 1L, 1L);
@@ -40,6 +106,7 @@ abstract class Net {
     static Net compactCnn(TrainableNetwork.Layers l, ModelCard.Input in, int k) {
         int[] filters = {32, 64, 128, 128, 128};
         List<Variable<TFloat32>[]> convs = new ArrayList<>();
+        List<int[]> maps = new ArrayList<>(); // h, w, c of each stage's activation (the pool's input)
         int h = in.height();
         int w = in.width();
         int c = in.channels();
@@ -51,6 +118,7 @@ abstract class Net {
                     l.kernel("conv" + stage + "_w", Shape.of(3, 3, c, f), 9L * c, 9L * f),
                     l.bias("conv" + stage + "_b", f, 0f)};
             convs.add(pair);
+            maps.add(new int[] {h, w, f});
             c = f;
             h = (h + 1) / 2;
             w = (w + 1) / 2;
@@ -77,6 +145,37 @@ abstract class Net {
                     y = l.dropout(y, rate, 0);
                 }
                 return dense(tf, y, d2w, d2b);
+            }
+
+            @Override
+            Operand<TFloat32> inputGradient(TrainableNetwork.Layers l, Operand<TFloat32> x, Operand<TFloat32> label) {
+                Ops tf = l.tf;
+                // the inference forward pass again, keeping each stage's activation and pool
+                List<Operand<TFloat32>> acts = new ArrayList<>();
+                List<Operand<TFloat32>> pools = new ArrayList<>();
+                Operand<TFloat32> y = tf.math.sub(x, tf.constant(0.5f));
+                for (Variable<TFloat32>[] cv : convs) {
+                    Operand<TFloat32> a = tf.nn.relu(conv(tf, y, cv[0], cv[1], 1));
+                    y = maxPool(l, a);
+                    acts.add(a);
+                    pools.add(y);
+                }
+                Operand<TFloat32> hidden = tf.nn.relu(dense(tf, tf.reshape(y, tf.constant(new long[] {-1, flat})), d1w, d1b));
+                Operand<TFloat32> logits = dense(tf, hidden, d2w, d2b);
+                // d CE / d logits = softmax - label, then back through the layers
+                Operand<TFloat32> g = tf.nn.softmaxCrossEntropyWithLogits(logits, label).backprop();
+                g = tf.linalg.matMul(g, d2w, MatMul.transposeB(true));
+                g = tf.nn.reluGrad(g, hidden);
+                g = tf.linalg.matMul(g, d1w, MatMul.transposeB(true));
+                int[] last = maps.get(maps.size() - 1);
+                g = tf.reshape(g, tf.constant(new long[] {-1, (last[0] + 1) / 2, (last[1] + 1) / 2, last[2]}));
+                for (int i = convs.size() - 1; i >= 0; i--) {
+                    int[] m = maps.get(i);
+                    g = maxPoolInputGradient(tf, acts.get(i), pools.get(i), g, m[0], m[1], m[2]);
+                    g = tf.nn.reluGrad(g, acts.get(i));
+                    g = convInputGradient(tf, g, convs.get(i)[0], m[0], m[1]);
+                }
+                return g; // d (x - 0.5) / dx = 1
             }
         };
     }

@@ -27,6 +27,7 @@ import org.tensorflow.types.TInt32;
 
 import dev.aegis.model.Classifier;
 import dev.aegis.model.LossGradient;
+import dev.aegis.model.Model;
 import dev.aegis.model.ModelCard;
 
 /**
@@ -52,6 +53,8 @@ public final class TrainableNetwork implements Classifier, AutoCloseable {
     private final Operand<TFloat32> logits;
     private final Operand<TFloat32> lossPerExample;
     private final Operand<TFloat32> inputGradient;
+    /** Hand-written input gradient (same values, faster kernels), or null: see Net#inputGradient. */
+    private final Operand<TFloat32> fastInputGradient;
     private final Operand<TFloat32> trainLoss;
     private final Operand<TFloat32> trainLogits;
     private final List<Op> trainOps = new ArrayList<>();
@@ -91,6 +94,9 @@ public final class TrainableNetwork implements Classifier, AutoCloseable {
                     tf.nn.softmaxCrossEntropyWithLogits(logits, label).loss());
             inputGradient = tf.withName(ModelCard.OUTPUT_GRADIENT).identity(
                     tf.gradients(lossPerExample, List.of(image)).<TFloat32>dy(0));
+            Operand<TFloat32> fast = net.inputGradient(layers, image, label);
+            fastInputGradient = fast == null ? null
+                    : tf.withName(Model.INPUT_GRADIENT_SIGNATURE).identity(fast);
 
             // training branch: dropout on, L2 on kernels
             trainLogits = net.apply(layers, image, true);
@@ -237,6 +243,29 @@ public final class TrainableNetwork implements Classifier, AutoCloseable {
         return new LossGradient(loss, grad);
     }
 
+    /** The gradient alone, through the hand-written gradient when the network has one. */
+    @Override
+    public float[][] inputGradient(float[][] inputs, int[] labels) {
+        if (fastInputGradient == null) {
+            return lossGradient(inputs, labels).gradient();
+        }
+        int size = card.input().size();
+        float[][] grad = new float[inputs.length][];
+        for (int start = 0; start < inputs.length; start += batchLimit) {
+            int n = Math.min(batchLimit, inputs.length - start);
+            try (TFloat32 xt = images(inputs, start, n);
+                    TFloat32 yt = oneHot(labels, start, n);
+                    Result res = session.runner().feed(image, xt).feed(label, yt).fetch(fastInputGradient).run()) {
+                float[] g = new float[n * size];
+                ((TFloat32) res.get(0)).copyTo(DataBuffers.of(g, false, false));
+                for (int i = 0; i < n; i++) {
+                    grad[start + i] = Arrays.copyOfRange(g, i * size, (i + 1) * size);
+                }
+            }
+        }
+        return grad;
+    }
+
     /** Copy of every trainable weight (for EarlyStopping's best-weights restore). */
     public float[][] snapshot() {
         Session.Runner r = session.runner();
@@ -344,8 +373,17 @@ public final class TrainableNetwork implements Classifier, AutoCloseable {
                     .output(ModelCard.OUTPUT_LOSS, lossPerExample)
                     .output(ModelCard.OUTPUT_GRADIENT, inputGradient)
                     .build();
+            List<Signature> signatures = new ArrayList<>(List.of(predict, gradient));
+            if (fastInputGradient != null) {
+                // optional: Model uses it when present, older models keep the loss_gradient path
+                signatures.add(Signature.builder().key(Model.INPUT_GRADIENT_SIGNATURE)
+                        .input(ModelCard.INPUT_IMAGE, image)
+                        .input(ModelCard.INPUT_LABEL, label)
+                        .output(ModelCard.OUTPUT_GRADIENT, fastInputGradient)
+                        .build());
+            }
             SavedModelBundle.exporter(dir.toString()).withTags(SavedModelBundle.DEFAULT_TAG)
-                    .withSession(session).withSignatures(predict, gradient).export();
+                    .withSession(session).withSignatures(signatures.toArray(new Signature[0])).export();
             finalCard.write(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
