@@ -54,6 +54,27 @@ class EventCodecTest {
     }
 
     @Test
+    void carriesInlineImageBytesAndReadsRequestsWithoutThem() {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2};
+        CloudEvent<PredictionRequested> inline = CloudEvent.of(URI.create("/inference"),
+                EventTypes.PREDICTION_REQUESTED, "p1", "u1", "c1",
+                new PredictionRequested("p1", "i1", "uploads/u1/i1", "image/png", null, "a.png", png));
+
+        PredictionRequested read = codec.read(codec.write(inline), PredictionRequested.class).data();
+
+        assertThat(read.inlineImage()).containsExactly(png);
+        assertThat(read.imageKey()).isEqualTo("uploads/u1/i1");
+        // an event of a producer that predates the field: the worker fetches from storage
+        PredictionRequested old = codec.read("""
+                {"specversion":"1.0","id":"1","source":"/x","type":"%s","userid":"u1","correlationid":"c",
+                 "data":{"predictionId":"p2","imageId":"i2","imageKey":"uploads/u1/i2","contentType":"image/png"}}"""
+                .formatted(EventTypes.PREDICTION_REQUESTED).getBytes(StandardCharsets.UTF_8), PredictionRequested.class)
+                .data();
+        assertThat(old.inlineImage()).isNull();
+        assertThat(old.predictionId()).isEqualTo("p2");
+    }
+
+    @Test
     void derivedEventsKeepTheirIdSoRedeliveriesAreIdempotent() {
         CloudEvent<UserErasureRequested> a = CloudEvent.derived("result-of-p1", URI.create("/w"),
                 EventTypes.USER_ERASURE_REQUESTED, "u1", "u1", "c1", new UserErasureRequested("x"));

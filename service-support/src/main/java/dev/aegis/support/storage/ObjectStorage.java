@@ -2,7 +2,6 @@ package dev.aegis.support.storage;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
+import io.minio.GetObjectResponse;
 import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
@@ -56,16 +56,22 @@ public class ObjectStorage {
         }).then();
     }
 
-    /** The object, or empty if no object has that key. */
+    /**
+     * The object, or empty if no object has that key. One round trip: the GET answer's headers
+     * carry the content type and user metadata (a stat first would be a second request per read).
+     */
     public Mono<StoredObject> get(String key) {
         return call(() -> {
-            Optional<StatObjectResponse> stat = stat(key);
-            if (stat.isEmpty()) {
-                return Optional.<StoredObject>empty();
-            }
-            try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
-                return Optional.of(new StoredObject(key, in.readAllBytes(), stat.get().contentType(),
-                        stat.get().userMetadata()));
+            try (GetObjectResponse in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+                byte[] bytes = in.readAllBytes();
+                // parses the same headers a stat would answer, the same way
+                StatObjectResponse headers = new StatObjectResponse(in.headers(), bucket, in.region(), key);
+                return Optional.of(new StoredObject(key, bytes, headers.contentType(), headers.userMetadata()));
+            } catch (ErrorResponseException e) {
+                if (isMissing(e)) {
+                    return Optional.<StoredObject>empty();
+                }
+                throw e;
             }
         }).flatMap(Mono::justOrEmpty);
     }
@@ -107,12 +113,16 @@ public class ObjectStorage {
         try {
             return Optional.of(client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()));
         } catch (ErrorResponseException e) {
-            String code = e.errorResponse().code();
-            if ("NoSuchKey".equals(code) || "NoSuchObject".equals(code) || "NotFound".equals(code)) {
+            if (isMissing(e)) {
                 return Optional.empty();
             }
             throw e;
         }
+    }
+
+    private static boolean isMissing(ErrorResponseException e) {
+        String code = e.errorResponse().code();
+        return "NoSuchKey".equals(code) || "NoSuchObject".equals(code) || "NotFound".equals(code);
     }
 
     private void ensureBucket() throws Exception {
