@@ -171,8 +171,10 @@ abstract class Net {
                 g = tf.reshape(g, tf.constant(new long[] {-1, (last[0] + 1) / 2, (last[1] + 1) / 2, last[2]}));
                 for (int i = convs.size() - 1; i >= 0; i--) {
                     int[] m = maps.get(i);
+                    // ReLU before the pool: its gradient taken on the pooled map (4x smaller) is the
+                    // same, since a window's maximum is 0 exactly when all its activations are 0
+                    g = tf.nn.reluGrad(g, pools.get(i));
                     g = maxPoolInputGradient(tf, acts.get(i), pools.get(i), g, m[0], m[1], m[2]);
-                    g = tf.nn.reluGrad(g, acts.get(i));
                     g = convInputGradient(tf, g, convs.get(i)[0], m[0], m[1]);
                 }
                 return g; // d (x - 0.5) / dx = 1
