@@ -135,6 +135,8 @@ class AdversarialServiceIT {
             assertThat(linf).isLessThanOrEqualTo(eps + 1e-6).isGreaterThan(0);
             assertThat(((Number) attack.get("l2")).doubleValue()).isGreaterThan(0);
             assertThat(attack).containsKeys("original", "adversarial", "success", "detector", "timings", "model");
+            // threshold 1.0 = the combined verdict: the learned detector came down with the model's detector/ folder
+            assertThat(((Number) ((Map<?, ?>) attack.get("detector")).get("threshold")).doubleValue()).isEqualTo(1.0);
 
             byte[] downloaded = web.get().uri("/api/attacks/" + id + "/image").headers(h -> h.setBearerAuth(demoToken))
                     .exchange().expectStatus().isOk()

@@ -13,8 +13,10 @@ import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 
 import dev.aegis.model.ModelCard;
+import dev.aegis.model.detect.AdversarialDetector;
 import dev.aegis.model.detect.FeatureSqueezingDetector;
 import dev.aegis.model.train.Dataset;
+import dev.aegis.model.train.DetectorTrainer;
 import dev.aegis.model.train.Fitter;
 import dev.aegis.model.train.TrainableNetwork;
 import dev.aegis.model.train.TrainingConfig;
@@ -42,10 +44,23 @@ final class ShapesModel {
         try (TrainableNetwork net = new TrainableNetwork(card, config)) {
             Fitter.fit(net, train, validation, Fitter.Augmenter.NONE, Fitter.Listener.NONE);
             double accuracy = Fitter.evaluate(net, validation).accuracy();
-            ModelCard.Detector detector = FeatureSqueezingDetector.calibrate(net, validation.x(), 4, 2, 0.05);
-            ModelCard done = card.withMetrics(Map.of("validationAccuracy", accuracy)).withDetector(detector);
-            net.export(dir, done);
-            return done;
+            ModelCard.Detector squeeze = FeatureSqueezingDetector.calibrate(net, validation.x(), 4, 2, 0.05);
+            // a small learned detector in detector/, so that the worker has to download the sub-folder too
+            DetectorTrainer.Settings s = new DetectorTrainer.Settings(300, 0.05, 0.2, 0.5, 4, 2, 7L, 0);
+            try (TrainableNetwork det = DetectorTrainer.train(net, train, validation, s, Fitter.Listener.NONE)) {
+                var squeezers = FeatureSqueezingDetector.parse(squeeze.squeezers());
+                float[][] adv = DetectorTrainer.adversarial(net, validation.x(), validation.y(), s, 8);
+                AdversarialDetector.Calibration c = AdversarialDetector.calibrate(
+                        FeatureSqueezingDetector.scores(net, validation.x(), squeezers),
+                        DetectorTrainer.scores(det, validation.x()), FeatureSqueezingDetector.scores(net, adv, squeezers),
+                        DetectorTrainer.scores(det, adv), 0.05);
+                ModelCard.Detector detector = new ModelCard.Detector(squeeze.squeezers(), c.squeezeThreshold(), 0.05,
+                        new ModelCard.Learned("detector", c.learnedThreshold(), s.describe()));
+                ModelCard done = card.withMetrics(Map.of("validationAccuracy", accuracy)).withDetector(detector);
+                net.export(dir, done);
+                det.export(dir.resolve("detector"), DetectorTrainer.card(done, s));
+                return done;
+            }
         }
     }
 
