@@ -135,10 +135,19 @@ class TrainerCommandTest {
 
     @Test
     void fineTunesFromABackboneSavedModel(@TempDir Path out) {
-        String[] base = trainArgs(out, "base");
-        base[java.util.Arrays.asList(base).indexOf("--epochs") + 1] = "2";
-        assertThat(run(new StringWriter(), new StringWriter(), base)).isZero();
+        java.util.List<String> baseArgs = new java.util.ArrayList<>(List.of(trainArgs(out, "base")));
+        baseArgs.set(baseArgs.indexOf("--epochs") + 1, "2");
+        baseArgs.addAll(List.of("--detector", "learned", "--detector-images", "60", "--detector-epochs", "1"));
+        assertThat(run(new StringWriter(), new StringWriter(), baseArgs.toArray(String[]::new))).isZero();
         Path backbone = out.resolve("shapes/base");
+        // --detector learned: no squeezers, only the detector network (exported to detector/)
+        ModelCard baseCard = ModelCard.read(backbone);
+        assertThat(baseCard.detector().squeezers()).isEmpty();
+        assertThat(baseCard.detector().learned().path()).isEqualTo("detector");
+        assertThat(baseCard.detector().learned().trainedOn()).contains("60 images");
+        assertThat(baseCard.metrics()).containsKeys("detector_tpr", "detector_learned_tpr")
+                .doesNotContainKey("detector_squeeze_tpr");
+        assertThat(ModelCard.read(backbone.resolve("detector")).labels()).containsExactly("clean", "adversarial");
         java.util.List<String> args = new java.util.ArrayList<>(List.of(trainArgs(out, "ft")));
         args.set(args.indexOf("--epochs") + 1, "1");
         args.addAll(List.of("--backbone", backbone.toString(), "--adversarial", "fgsm"));
