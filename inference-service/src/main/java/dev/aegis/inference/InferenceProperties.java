@@ -17,6 +17,10 @@ import org.springframework.util.unit.DataSize;
  * @param detectorPolicy  {@code flag} (answer, mark as suspicious) or {@code reject} (answer FAILED)
  * @param workerConcurrency Kafka consumer threads of the worker
  * @param fetchRetries    attempts to fetch an image from storage before the request goes to the DLT
+ * @param inlineMaxSize   largest image whose bytes also travel inside the request event, so the
+ *                        worker skips the object store (the original is stored either way);
+ *                        0 turns inlining off. Up to this size an upload is also put without a
+ *                        stat first (the key is the content hash: a repeated put is idempotent)
  */
 @ConfigurationProperties("aegis.inference")
 public record InferenceProperties(
@@ -28,7 +32,8 @@ public record InferenceProperties(
         Batch batch,
         DetectorPolicy detectorPolicy,
         Integer workerConcurrency,
-        Integer fetchRetries) {
+        Integer fetchRetries,
+        DataSize inlineMaxSize) {
 
     public InferenceProperties {
         maxFileSize = maxFileSize == null ? DataSize.ofMegabytes(10) : maxFileSize;
@@ -40,16 +45,19 @@ public record InferenceProperties(
         detectorPolicy = detectorPolicy == null ? DetectorPolicy.FLAG : detectorPolicy;
         workerConcurrency = workerConcurrency == null ? 2 : workerConcurrency;
         fetchRetries = fetchRetries == null ? 3 : fetchRetries;
+        inlineMaxSize = inlineMaxSize == null ? DataSize.ofKilobytes(256) : inlineMaxSize;
     }
 
     /**
      * @param maxSize largest batch handed to TensorFlow in one call
-     * @param maxWait how long the batcher waits for more requests once it holds at least one
+     * @param maxWait how long the batcher waits for more requests once it holds at least one;
+     *                0 (default): it runs at once with whatever is queued (adaptive batching:
+     *                batches form by themselves while the model is busy with the previous one)
      */
     public record Batch(Integer maxSize, Duration maxWait) {
         public Batch {
             maxSize = maxSize == null ? 32 : maxSize;
-            maxWait = maxWait == null ? Duration.ofMillis(10) : maxWait;
+            maxWait = maxWait == null ? Duration.ZERO : maxWait;
             if (maxSize < 1) {
                 throw new IllegalArgumentException("aegis.inference.batch.max-size must be >= 1");
             }

@@ -46,6 +46,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
 
 import dev.aegis.events.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.aegis.testsupport.RealServers;
 import dev.aegis.testsupport.RealServersExtension;
 import dev.aegis.testsupport.Server;
@@ -60,6 +61,8 @@ import dev.aegis.testsupport.Server;
 @RealServers({Server.KAFKA, Server.MONGO, Server.S3})
 @SpringBootTest(properties = {
         "aegis.inference.batch.max-wait=5ms",
+        // the test images are ~1 KB and travel inline; a padded one above this goes through S3
+        "aegis.inference.inline-max-size=8KB",
         "aegis.models.refresh-interval=3s",
         "spring.kafka.consumer.properties.session.timeout.ms=10000"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -73,6 +76,9 @@ class PipelineIT {
     private static final String ADMIN = "admin-" + UUID.randomUUID();
 
     private WebTestClient base;
+
+    @Autowired
+    MeterRegistry meters;
 
     @Autowired
     void bind(ApplicationContext context) {
@@ -140,6 +146,48 @@ class PipelineIT {
         assertThat((Map<String, Object>) done.get("model")).containsEntry("name", "tiny").containsEntry("version", "1");
         assertThat((Map<String, Object>) done.get("detector")).containsKeys("score", "threshold", "flagged");
         assertThat((Map<String, Object>) done.get("timings")).containsKeys("queuedMs", "fetchMs", "inferenceMs", "totalMs");
+    }
+
+    @Test
+    @Order(6)
+    void imagesAboveTheInlineLimitAreFetchedFromObjectStorage() {
+        double inlineBefore = images("inline");
+        double storageBefore = images("storage");
+        Map<String, Object> small = submit(USER, "small.png", TinyModel.png(2, 7));
+        // the same picture with 16 KB of text in an ancillary chunk: above the 8 KB inline limit
+        Map<String, Object> large = submit(USER, "large.png", padded(TinyModel.png(2, 7), 16 * 1024));
+
+        Map<String, Object> inline = await(USER, (String) small.get("id"));
+        Map<String, Object> fetched = await(USER, (String) large.get("id"));
+        assertThat(inline.get("status")).isEqualTo("DONE");
+        assertThat(fetched.get("status")).isEqualTo("DONE");
+        // same pixels by either path: the same answer
+        assertThat(fetched.get("probabilities")).isEqualTo(inline.get("probabilities"));
+        assertThat(images("inline") - inlineBefore).isEqualTo(1.0);
+        assertThat(images("storage") - storageBefore).isEqualTo(1.0);
+    }
+
+    private double images(String source) {
+        var counter = meters.find("aegis.inference.images").tag("source", source).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    /** A PNG with a tEXt chunk of {@code bytes} characters inserted after its IHDR chunk. */
+    private static byte[] padded(byte[] png, int bytes) {
+        // chunk type, keyword "pad", NUL separator, text
+        byte[] typeAndData = new byte[4 + 3 + 1 + bytes];
+        System.arraycopy("tEXtpad".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, typeAndData, 0, 7);
+        java.util.Arrays.fill(typeAndData, 8, typeAndData.length, (byte) 'x');
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(typeAndData);
+        int ihdrEnd = 8 + 4 + 4 + 13 + 4;
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(png.length + 4 + typeAndData.length + 4);
+        out.put(png, 0, ihdrEnd);
+        out.putInt(typeAndData.length - 4);
+        out.put(typeAndData);
+        out.putInt((int) crc.getValue());
+        out.put(png, ihdrEnd, png.length - ihdrEnd);
+        return out.array();
     }
 
     @Test

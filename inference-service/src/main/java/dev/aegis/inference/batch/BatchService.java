@@ -3,7 +3,9 @@ package dev.aegis.inference.batch;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.springframework.data.domain.Sort;
@@ -45,9 +47,16 @@ public class BatchService {
                 .flatMapSequential(image -> uploads.store(userId, image)
                         .map(key -> pendingOf(userId, batchId, key, image)), 4)
                 .collectList()
-                .flatMap(docs -> mongo.insert(batch)
-                        .thenMany(predictions.createAll(docs, batchId))
-                        .then(Mono.just(batch)));
+                .flatMap(docs -> {
+                    // same order as the images (flatMapSequential): their bytes ride along inline
+                    Map<String, byte[]> bytes = new HashMap<>();
+                    for (int i = 0; i < docs.size(); i++) {
+                        bytes.put(docs.get(i).id(), images.get(i).bytes());
+                    }
+                    return mongo.insert(batch)
+                            .thenMany(predictions.createAll(docs, batchId, d -> bytes.get(d.id())))
+                            .then(Mono.just(batch));
+                });
     }
 
     private static PredictionDocument pendingOf(String userId, String batchId, String key, ValidatedImage image) {

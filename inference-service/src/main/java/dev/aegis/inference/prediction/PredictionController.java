@@ -75,7 +75,8 @@ class PredictionController {
         String userId = jwt.getSubject();
         return storage.get(UploadStore.key(userId, body.imageId()))
                 .switchIfEmpty(Mono.error(() -> new NotFoundException("image", body.imageId())))
-                .flatMap(object -> predictions.resubmit(userId, body.imageId(), object.contentType(), null))
+                .flatMap(object -> predictions.resubmit(userId, body.imageId(), object.contentType(), null,
+                        object.bytes()))
                 .map(PredictionController::accepted);
     }
 

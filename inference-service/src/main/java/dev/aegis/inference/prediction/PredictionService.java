@@ -6,10 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -21,10 +23,12 @@ import dev.aegis.events.EventTypes;
 import dev.aegis.events.PredictionCompleted;
 import dev.aegis.events.PredictionRequested;
 import dev.aegis.events.Topics;
+import dev.aegis.inference.InferenceProperties;
 import dev.aegis.inference.messaging.EventPublisher;
 import dev.aegis.inference.upload.UploadStore;
 import dev.aegis.inference.upload.ValidatedImage;
 import dev.aegis.support.problem.NotFoundException;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -38,9 +42,10 @@ public class PredictionService {
     private final ReactiveMongoTemplate mongo;
     private final UploadStore uploads;
     private final EventPublisher publisher;
-    // Wakes long-polls of this instance at once; the periodic re-read covers results applied by
-    // another API instance.
-    private final Sinks.Many<String> completed = Sinks.many().multicast().directBestEffort();
+    // Wakes long-polls of this instance at once with the updated record itself (no re-read);
+    // the periodic re-read covers results applied by another API instance.
+    private final Sinks.Many<PredictionDocument> completed = Sinks.many().multicast().directBestEffort();
+    private final long inlineMaxBytes;
 
     // The re-read only matters for results another API instance applied: a waiter of this
     // instance is woken by the sink. At 200 ms, 256 concurrent long-polls were ~1300 MongoDB
@@ -48,40 +53,64 @@ public class PredictionService {
     private final Duration pollInterval;
 
     public PredictionService(ReactiveMongoTemplate mongo, UploadStore uploads, EventPublisher publisher,
+                             InferenceProperties properties,
                              @Value("${aegis.inference.await-poll-interval:1s}") Duration pollInterval) {
         this.mongo = mongo;
         this.uploads = uploads;
         this.publisher = publisher;
         this.pollInterval = pollInterval;
+        this.inlineMaxBytes = properties.inlineMaxSize().toBytes();
     }
 
     /** Stores the image (once per user and content), records PENDING, then asks a worker. */
     public Mono<PredictionDocument> submit(String userId, ValidatedImage image) {
-        return uploads.store(userId, image)
-                .flatMap(key -> create(userId, image.sha256(), key, image.contentType(), image.name(), null, null));
+        String id = UUID.randomUUID().toString();
+        PredictionDocument doc = PredictionDocument.pending(id, userId, image.sha256(),
+                UploadStore.key(userId, image.sha256()), image.contentType(), image.name(), null);
+        // The object and the record are written at the same time (one round trip less on every
+        // request's path); the request is published only once both exist. If either failed, the
+        // record (if it was written) says so instead of staying PENDING without a request.
+        return Mono.zipDelayError(uploads.store(userId, image), mongo.insert(doc))
+                .onErrorResume(e -> {
+                    Throwable cause = Exceptions.unwrapMultiple(e).get(0);
+                    return markFailed(id, "could not be stored: " + cause.getMessage())
+                            .onErrorResume(ignored -> Mono.empty())
+                            .then(Mono.error(cause));
+                })
+                .flatMap(stored -> publish(stored.getT2(), null, image.bytes()).thenReturn(stored.getT2()));
     }
 
     /** A prediction of an image this user uploaded before (for example after a model change). */
-    public Mono<PredictionDocument> resubmit(String userId, String imageId, String contentType, String fileName) {
-        return create(userId, imageId, UploadStore.key(userId, imageId), contentType, fileName, null, null);
+    public Mono<PredictionDocument> resubmit(String userId, String imageId, String contentType, String fileName,
+                                             byte[] bytes) {
+        return create(userId, imageId, UploadStore.key(userId, imageId), contentType, fileName, bytes);
     }
 
-    Mono<PredictionDocument> create(String userId, String imageId, String key, String contentType, String fileName,
-                                    String batchId, String correlationId) {
+    private Mono<PredictionDocument> create(String userId, String imageId, String key, String contentType,
+                                            String fileName, byte[] bytes) {
         String id = UUID.randomUUID().toString();
-        PredictionDocument doc = PredictionDocument.pending(id, userId, imageId, key, contentType, fileName, batchId);
-        return mongo.insert(doc).flatMap(saved -> publish(saved, correlationId).thenReturn(saved));
+        PredictionDocument doc = PredictionDocument.pending(id, userId, imageId, key, contentType, fileName, null);
+        // Insert strictly before publishing: a worker that saw the request before the record
+        // existed would take it for an erased user's and skip it.
+        return mongo.insert(doc).flatMap(saved -> publish(saved, null, bytes).thenReturn(saved));
     }
 
-    /** Records and publishes many predictions (a batch); images must already be stored. */
-    public Flux<PredictionDocument> createAll(List<PredictionDocument> docs, String correlationId) {
-        return mongo.insertAll(docs).concatMap(saved -> publish(saved, correlationId).thenReturn(saved), 16);
+    /**
+     * Records and publishes many predictions (a batch); images must already be stored.
+     * {@code bytes} gives each record's image bytes for the inline fast path (null: fetch from storage).
+     */
+    public Flux<PredictionDocument> createAll(List<PredictionDocument> docs, String correlationId,
+                                              Function<PredictionDocument, byte[]> bytes) {
+        return mongo.insertAll(docs)
+                .concatMap(saved -> publish(saved, correlationId, bytes.apply(saved)).thenReturn(saved), 16);
     }
 
-    private Mono<Void> publish(PredictionDocument d, String correlationId) {
+    private Mono<Void> publish(PredictionDocument d, String correlationId, byte[] bytes) {
+        byte[] inline = bytes != null && bytes.length <= inlineMaxBytes ? bytes : null;
         CloudEvent<PredictionRequested> event = CloudEvent.of(EventPublisher.SOURCE, EventTypes.PREDICTION_REQUESTED,
                 d.id(), d.userId(), correlationId == null ? d.id() : correlationId,
-                new PredictionRequested(d.id(), d.imageId(), d.imageKey(), d.contentType(), d.batchId(), d.fileName()));
+                new PredictionRequested(d.id(), d.imageId(), d.imageKey(), d.contentType(), d.batchId(), d.fileName(),
+                        inline));
         return publisher.publish(Topics.PREDICTION_REQUESTS, d.id(), event)
                 .onErrorResume(e -> {
                     // Without the event no worker will ever answer: say so instead of staying PENDING.
@@ -109,10 +138,11 @@ public class PredictionService {
             if (first.status() != PredictionStatus.PENDING || wait.isZero()) {
                 return Mono.just(first);
             }
-            return Flux.merge(completed.asFlux().filter(id::equals).map(x -> 0L),
-                            Flux.interval(pollInterval).onBackpressureDrop())
-                    .onBackpressureDrop()
-                    .concatMap(x -> find(userId, id))
+            // the signal first, then one more read: a result applied between the first read and
+            // the subscription is seen by that read
+            return Flux.merge(completed.asFlux().filter(d -> id.equals(d.id()) && userId.equals(d.userId())),
+                            find(userId, id).flux(),
+                            Flux.interval(pollInterval).onBackpressureDrop().concatMap(x -> find(userId, id)))
                     .filter(d -> d.status() != PredictionStatus.PENDING)
                     .next()
                     .timeout(wait, find(userId, id));
@@ -147,15 +177,17 @@ public class PredictionService {
                 .set("error", r.error())
                 .set("resultEventId", event.id())
                 .set("completedAt", Instant.now());
-        return mongo.updateFirst(query, update, PredictionDocument.class)
-                .map(result -> result.getModifiedCount() > 0)
-                .doOnNext(changed -> {
-                    if (changed) {
-                        synchronized (completed) {
-                            completed.tryEmitNext(r.predictionId());
-                        }
+        // one round trip that also answers the new record, which wakes this instance's waiters
+        // without each of them reading it again
+        return mongo.findAndModify(query, update, FindAndModifyOptions.options().returnNew(true),
+                        PredictionDocument.class)
+                .doOnNext(updated -> {
+                    synchronized (completed) {
+                        completed.tryEmitNext(updated);
                     }
-                });
+                })
+                .map(updated -> Boolean.TRUE)
+                .defaultIfEmpty(Boolean.FALSE);
     }
 
     /** Erasure: every prediction record of the user. */

@@ -1,48 +1,76 @@
 package dev.aegis.inference.prediction;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Profile;
+import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.support.serializer.DeserializationException;
+import org.springframework.kafka.support.serializer.SerializationUtils;
 import org.springframework.stereotype.Component;
 
 import dev.aegis.events.CloudEvent;
 import dev.aegis.events.PredictionCompleted;
 import dev.aegis.events.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.publisher.Flux;
 
 /**
- * Applies workers' results to {@code predictions}. The offset is committed after the write
- * (record ack mode), so a crash re-applies the result, which is a no-op the second time.
+ * Applies workers' results to {@code predictions}, a poll at a time: the poll's updates run
+ * concurrently (one round trip each, not one after the other), and the offsets are committed
+ * after all of them (batch ack mode), so a crash re-applies them, which is a no-op the second time.
  */
 @Component
 @Profile("api")
 class ResultListener {
 
     private static final Logger log = LoggerFactory.getLogger(ResultListener.class);
+    private static final LogAccessor LOG_ACCESSOR = new LogAccessor(ResultListener.class);
+    private static final int PARALLEL_UPDATES = 32;
 
     private final PredictionService predictions;
     private final MeterRegistry meters;
+    private final DeadLetterPublishingRecoverer deadLetters;
 
-    ResultListener(PredictionService predictions, MeterRegistry meters) {
+    ResultListener(PredictionService predictions, MeterRegistry meters, DeadLetterPublishingRecoverer deadLetters) {
         this.predictions = predictions;
         this.meters = meters;
+        this.deadLetters = deadLetters;
     }
 
-    // Several consumers: each result is one blocking MongoDB update, and one thread applying
-    // them in turn was the pipeline's slowest stage under load (the bench's "created->applied").
     @KafkaListener(id = "inference-results", groupId = "${aegis.inference.api-group:inference-api}", topics = Topics.PREDICTION_RESULTS,
-            concurrency = "${aegis.inference.result-concurrency:3}")
-    void onResult(CloudEvent<?> event) {
-        if (!(event.data() instanceof PredictionCompleted)) {
-            meters.counter("aegis.inference.events.ignored", "type", event.type()).increment();
-            return;
+            concurrency = "${aegis.inference.result-concurrency:3}", batch = "true")
+    void onResults(List<ConsumerRecord<String, CloudEvent<?>>> records) {
+        List<CloudEvent<PredictionCompleted>> results = new ArrayList<>(records.size());
+        for (ConsumerRecord<String, CloudEvent<?>> record : records) {
+            CloudEvent<?> event = record.value();
+            if (event == null) {
+                // a batch listener sees records its deserializer failed on: same DLT as a record listener
+                DeserializationException poison = SerializationUtils.getExceptionFromHeader(record,
+                        SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, LOG_ACCESSOR);
+                deadLetters.accept(record, poison != null ? poison
+                        : new IllegalArgumentException("record without a value (tombstone)"));
+                continue;
+            }
+            if (!(event.data() instanceof PredictionCompleted)) {
+                meters.counter("aegis.inference.events.ignored", "type", event.type()).increment();
+                continue;
+            }
+            @SuppressWarnings("unchecked")
+            CloudEvent<PredictionCompleted> completed = (CloudEvent<PredictionCompleted>) event;
+            results.add(completed);
         }
-        @SuppressWarnings("unchecked")
-        CloudEvent<PredictionCompleted> completed = (CloudEvent<PredictionCompleted>) event;
-        Boolean changed = predictions.apply(completed).block(Duration.ofSeconds(30));
-        log.debug("result {} for prediction {} applied: {}", event.id(), completed.data().predictionId(), changed);
+        Flux.fromIterable(results)
+                .flatMap(result -> predictions.apply(result)
+                        .doOnNext(changed -> log.debug("result {} for prediction {} applied: {}", result.id(),
+                                result.data().predictionId(), changed)), PARALLEL_UPDATES)
+                .then()
+                .block(Duration.ofSeconds(60));
     }
 }

@@ -25,10 +25,12 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * Dynamic batching: one thread owns the model calls; requests from every consumer thread queue
- * here, and the thread takes what is waiting, up to {@code max-size}, waiting at most
- * {@code max-wait} for more once it holds one, then makes one batched TensorFlow call (plus
- * the detector's). Under load batches fill at once; when idle a lone request waits at most
- * {@code max-wait}.
+ * here, and the thread takes what is waiting, up to {@code max-size}, then makes one batched
+ * TensorFlow call (plus the detector's). With {@code max-wait} 0 (the default) it never waits
+ * for more: an idle worker runs a lone request at once, and while the model is busy the next
+ * requests queue up and form the next batch by themselves (the adaptive scheme of serving
+ * systems: batch size follows load, no added latency when idle). A {@code max-wait} above 0
+ * waits that long for more once it holds one request (fuller batches, slower lone requests).
  */
 @Component
 @Profile("worker")

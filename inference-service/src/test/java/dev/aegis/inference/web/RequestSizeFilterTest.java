@@ -19,7 +19,7 @@ class RequestSizeFilterTest {
 
     private final RequestSizeFilter filter = new RequestSizeFilter(
             new InferenceProperties(DataSize.ofMegabytes(10), null, null, DataSize.ofMegabytes(100), null, null, null,
-                    null, null),
+                    null, null, null),
             new ModelsProperties(null, null, null, DataSize.ofMegabytes(300)));
 
     @Test
