@@ -91,6 +91,17 @@ public final class TestIdentity implements TestInstancePostProcessor {
         return new User(id, local.token(id, name));
     }
 
+    /**
+     * A new token for a user of the local issuer (tokens live 10 min; a long benchmark outlives one).
+     * Not available with Keycloak, whose tokens need the user's password.
+     */
+    public static synchronized String freshToken(User user) {
+        if (local == null) {
+            throw new IllegalStateException("fresh tokens only from the local issuer (-Daegis.it.identity=local)");
+        }
+        return local.token(user.id(), "user-" + user.id());
+    }
+
     /** Serves {@code /realms/aegis/protocol/openid-connect/certs}, the path the service derives from its issuer. */
     private static final class LocalIssuer {
 

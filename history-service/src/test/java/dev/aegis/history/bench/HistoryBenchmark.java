@@ -99,11 +99,11 @@ public final class HistoryBenchmark {
                     records - ingested, records);
 
             HttpClient http = HttpClient.newHttpClient();
-            measure(http, port, user.token(), "page of 20, newest first", "/api/history?size=20", queries);
-            measure(http, port, user.token(), "page of 20, label=Car", "/api/history?size=20&label=Car", queries);
-            measure(http, port, user.token(), "page of 100, kind=PREDICTION, last 7 days",
+            measure(http, port, user, "page of 20, newest first", "/api/history?size=20", queries);
+            measure(http, port, user, "page of 20, label=Car", "/api/history?size=20&label=Car", queries);
+            measure(http, port, user, "page of 100, kind=PREDICTION, last 7 days",
                     "/api/history?size=100&kind=PREDICTION&from=" + Instant.now().minus(Duration.ofDays(7)), queries);
-            measure(http, port, user.token(), "stats (per label, per day)", "/api/history/stats", Math.max(5, queries / 4));
+            measure(http, port, user, "stats (per label, per day)", "/api/history/stats", Math.max(5, queries / 4));
         } finally {
             app.close();
         }
@@ -173,19 +173,22 @@ public final class HistoryBenchmark {
      * failed request is counted and reported, not timed (before SnapshotH2Backend the local
      * server's H2 store failed every full scan at 100k records with "Chunk ... not found").
      */
-    private static void measure(HttpClient http, int port, String token, String name, String path, int n) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", "Bearer " + token).GET().build();
+    private static void measure(HttpClient http, int port, TestIdentity.User user, String name, String path, int n)
+            throws Exception {
+        // a fresh token per request: the preload alone can outlast a token's 10 minutes
+        java.util.function.Supplier<HttpRequest> requests = () -> HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + TestIdentity.freshToken(user)).GET().build();
         int warmup = Math.max(2, n / 10);
         int failed = 0;
         for (int i = 0; i < warmup; i++) {
-            if (!ok(http.send(request, HttpResponse.BodyHandlers.ofString()))) {
+            if (!ok(http.send(requests.get(), HttpResponse.BodyHandlers.ofString()))) {
                 failed++;
             }
         }
         long[] nanos = new long[n];
         int timed = 0;
         for (int i = 0; i < n; i++) {
+            HttpRequest request = requests.get();
             long t0 = System.nanoTime();
             if (ok(http.send(request, HttpResponse.BodyHandlers.ofString()))) {
                 nanos[timed++] = System.nanoTime() - t0;
