@@ -141,11 +141,14 @@ public final class PipelineBench {
         raw(model, detector, decoded, maxBatch);
         double rawPerSecond = count / seconds(t0);
         double[] rawSingle = new double[sequential];
+        long rawSingleStart = System.nanoTime();
         for (int i = 0; i < sequential; i++) {
             long s = System.nanoTime();
             raw(model, detector, List.of(decoded.get(i % decoded.size())), 1);
             rawSingle[i] = (System.nanoTime() - s) / 1e6;
         }
+        // what batching gains in the model itself on this machine: the ceiling of batching_speedup
+        double rawBatchOnePerSecond = sequential / seconds(rawSingleStart);
 
         // warm-up: the consumer groups must own their partitions before anything is timed; a
         // request sent before its group's first position lookup is skipped (latest), so retry
@@ -194,10 +197,12 @@ public final class PipelineBench {
                         + "\"pipeline_images_per_s\":%.1f,\"pipeline_to_raw_ratio\":%.3f,"
                         + "\"pipeline_batch1_images_per_s\":%.1f,\"batching_speedup\":%.2f,"
                         + "\"raw_p50_ms\":%.2f,\"pipeline_p50_ms\":%.2f,\"p50_overhead_ms\":%.2f,"
+                        + "\"raw_batch1_images_per_s\":%.1f,\"raw_batching_speedup\":%.2f,"
                         + "\"load_average_1m\":%.2f}%n",
                 model.card().name(), model.card().version(), count, maxBatch, rawPerSecond, pipelinePerSecond,
                 pipelinePerSecond / rawPerSecond, batchOnePerSecond, pipelinePerSecond / batchOnePerSecond,
-                median(rawSingle), median(pipelineSingle), overhead,
+                median(rawSingle), median(pipelineSingle), overhead, rawBatchOnePerSecond,
+                rawPerSecond / rawBatchOnePerSecond,
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
