@@ -169,6 +169,8 @@ public final class PipelineBench {
         double[] pipelineSingle = new double[sequential];
         double[] submitSingle = new double[sequential];
         List<PredictionDocument> singles = new ArrayList<>();
+        io.micrometer.core.instrument.MeterRegistry meters = context.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+        double[] stagesBefore = stageTotals(meters);
         long sequentialStart = System.nanoTime();
         for (int i = 0; i < sequential; i++) {
             long s = System.nanoTime();
@@ -180,9 +182,16 @@ public final class PipelineBench {
             singles.add(done);
         }
         stages("one at a time", singles, seconds(sequentialStart));
+        double[] stagesAfter = stageTotals(meters);
+        System.err.printf(Locale.ROOT, "[bench] one at a time, mean ms inside the service: worker prepare (states read"
+                        + " + decode) %.1f, model (batcher) %.1f, result event acked %.1f; API result applied %.1f%n",
+                mean(stagesBefore, stagesAfter, 0), mean(stagesBefore, stagesAfter, 1),
+                mean(stagesBefore, stagesAfter, 2), mean(stagesBefore, stagesAfter, 3));
         System.err.printf(Locale.ROOT, "[bench] one at a time, p50 ms: submit (S3 put + record + request event) %.1f,"
                 + " submit -> DONE seen by the caller %.1f, total %.1f%n", median(submitSingle),
                 median(pipelineSingle) - median(submitSingle), median(pipelineSingle));
+
+        components(context, user, inputs.subList(count + sequential + 3, count + sequential + 3 + Math.min(20, count)));
 
         // pipeline under concurrent load: dynamic batching, then a batch-size-1 worker
         double pipelinePerSecond = concurrent("batched", predictions, user, inputs.subList(count + sequential + 3,
@@ -276,6 +285,89 @@ public final class PipelineBench {
                 detector.checkBatch(x);
             }
         }
+    }
+
+    /**
+     * The submit path's parts one after the other, as the service calls them (same beans, same
+     * JVM): S3 put, MongoDB insert, request event (broker ack), then how long the caller waits
+     * for DONE after that ack. Shows which part costs more here than alone from a plain client.
+     */
+    private static void components(ConfigurableApplicationContext context, String user, List<ValidatedImage> images) {
+        UploadStore uploads = context.getBean(UploadStore.class);
+        org.springframework.data.mongodb.core.ReactiveMongoTemplate mongo =
+                context.getBean(org.springframework.data.mongodb.core.ReactiveMongoTemplate.class);
+        EventPublisher publisher = context.getBean(EventPublisher.class);
+        PredictionService predictions = context.getBean(PredictionService.class);
+        dev.aegis.support.storage.ObjectStorage storage = context.getBean(dev.aegis.support.storage.ObjectStorage.class);
+        int n = images.size();
+        double[] put = new double[n], get = new double[n], insert = new double[n], send = new double[n],
+                done = new double[n], byId = new double[n], in = new double[n], modify = new double[n];
+        for (int i = 0; i < n; i++) {
+            ValidatedImage image = images.get(i);
+            String id = UUID.randomUUID().toString();
+            PredictionDocument doc = PredictionDocument.pending(id, user, image.sha256(),
+                    UploadStore.key(user, image.sha256()), image.contentType(), image.name(), null);
+            long s = System.nanoTime();
+            uploads.store(user, image).block();
+            put[i] = (System.nanoTime() - s) / 1e6;
+            s = System.nanoTime();
+            storage.get(UploadStore.key(user, image.sha256())).block();
+            get[i] = (System.nanoTime() - s) / 1e6;
+            s = System.nanoTime();
+            mongo.insert(doc).block();
+            insert[i] = (System.nanoTime() - s) / 1e6;
+            s = System.nanoTime();
+            publisher.publish(Topics.PREDICTION_REQUESTS, id, CloudEvent.of(EventPublisher.SOURCE,
+                    EventTypes.PREDICTION_REQUESTED, id, user, id, new dev.aegis.events.PredictionRequested(id,
+                            doc.imageId(), doc.imageKey(), doc.contentType(), null, doc.fileName(), image.bytes())))
+                    .block();
+            send[i] = (System.nanoTime() - s) / 1e6;
+            s = System.nanoTime();
+            require(predictions.await(user, id, Duration.ofSeconds(60)).block());
+            done[i] = (System.nanoTime() - s) / 1e6;
+            // the worker's states read and the API's apply, alone (the record is DONE: no change)
+            s = System.nanoTime();
+            mongo.findById(id, PredictionDocument.class).block();
+            byId[i] = (System.nanoTime() - s) / 1e6;
+            s = System.nanoTime();
+            org.springframework.data.mongodb.core.query.Query states = org.springframework.data.mongodb.core.query.Query
+                    .query(org.springframework.data.mongodb.core.query.Criteria.where("_id").in(List.of(id)));
+            states.fields().include("_id", "status");
+            mongo.find(states, PredictionDocument.class).collectList().block();
+            in[i] = (System.nanoTime() - s) / 1e6;
+            s = System.nanoTime();
+            mongo.findAndModify(org.springframework.data.mongodb.core.query.Query.query(
+                            org.springframework.data.mongodb.core.query.Criteria.where("_id").is(id).and("userId").is(user)
+                                    .and("status").is(PredictionStatus.PENDING)),
+                    org.springframework.data.mongodb.core.query.Update.update("error", "never"),
+                    PredictionDocument.class).block();
+            modify[i] = (System.nanoTime() - s) / 1e6;
+        }
+        System.err.printf(Locale.ROOT, "[bench] Mongo alone, p50 ms: findById %.1f, find _id $in (worker states) %.1f,"
+                + " findAndModify no match (API apply) %.1f%n", median(byId), median(in), median(modify));
+        System.err.printf(Locale.ROOT, "[bench] parts one after the other, p50 ms (n=%d): S3 put %.1f, S3 get %.1f,"
+                        + " Mongo insert %.1f, request event acked %.1f, acked -> DONE seen %.1f%n", n, median(put),
+                median(get), median(insert), median(send), median(done));
+    }
+
+    /** Count and total ms of each worker stage timer and of the API's apply timer, in pairs. */
+    private static double[] stageTotals(io.micrometer.core.instrument.MeterRegistry meters) {
+        List<io.micrometer.core.instrument.Timer> timers = new ArrayList<>();
+        for (String stage : List.of("prepare", "model", "result-ack")) {
+            timers.add(meters.timer("aegis.inference.worker.stage", "stage", stage));
+        }
+        timers.add(meters.timer("aegis.inference.results.apply"));
+        double[] totals = new double[timers.size() * 2];
+        for (int i = 0; i < timers.size(); i++) {
+            totals[2 * i] = timers.get(i).count();
+            totals[2 * i + 1] = timers.get(i).totalTime(java.util.concurrent.TimeUnit.NANOSECONDS) / 1e6;
+        }
+        return totals;
+    }
+
+    private static double mean(double[] before, double[] after, int timer) {
+        double count = after[2 * timer] - before[2 * timer];
+        return count == 0 ? Double.NaN : (after[2 * timer + 1] - before[2 * timer + 1]) / count;
     }
 
     private static double concurrent(String label, PredictionService predictions, String user,

@@ -38,7 +38,7 @@ public record PredictionDocument(
     public record LabelProbability(String label, double probability) {
     }
 
-    static PredictionDocument pending(String id, String userId, String imageId, String imageKey, String contentType,
+    public static PredictionDocument pending(String id, String userId, String imageId, String imageKey, String contentType,
                                       String fileName, String batchId) {
         return new PredictionDocument(id, userId, imageId, imageKey, contentType, fileName, batchId,
                 PredictionStatus.PENDING, null, null, null, null, null, null, null, null, Instant.now(), null);

@@ -66,11 +66,14 @@ class ResultListener {
             CloudEvent<PredictionCompleted> completed = (CloudEvent<PredictionCompleted>) event;
             results.add(completed);
         }
+        long start = System.nanoTime();
         Flux.fromIterable(results)
                 .flatMap(result -> predictions.apply(result)
                         .doOnNext(changed -> log.debug("result {} for prediction {} applied: {}", result.id(),
                                 result.data().predictionId(), changed)), PARALLEL_UPDATES)
                 .then()
                 .block(Duration.ofSeconds(60));
+        // poll handed over -> every result of it applied (and its waiters woken)
+        meters.timer("aegis.inference.results.apply").record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 }

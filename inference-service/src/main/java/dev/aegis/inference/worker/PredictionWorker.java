@@ -111,6 +111,7 @@ class PredictionWorker {
             properties = "max.poll.records=${aegis.inference.batch.max-size:32}")
     void onRequests(List<ConsumerRecord<String, CloudEvent<?>>> records) throws Exception {
         long pickedUp = System.currentTimeMillis();
+        long pickedUpNanos = System.nanoTime();
         List<CloudEvent<PredictionRequested>> requests = new ArrayList<>();
         for (ConsumerRecord<String, CloudEvent<?>> record : records) {
             if (record.value() == null) {
@@ -148,6 +149,8 @@ class PredictionWorker {
                                 .flatMapSequential(request -> prepare(request, pickedUp), FETCH_PARALLELISM)
                                 .collectList())
                 .block(RESULT_TIMEOUT);
+        long prepared = System.nanoTime();
+        stage("prepare", pickedUpNanos, prepared);
         Map<String, PredictionStatus> states = statesAndWork.getT1();
         List<Work> work = new ArrayList<>(requests.size());
         for (Work w : statesAndWork.getT2()) {
@@ -160,8 +163,13 @@ class PredictionWorker {
             work.add(w.submitted(batcher));
         }
         List<CompletableFuture<?>> sends = new ArrayList<>(work.size());
+        long sent = 0;
         for (Work w : work) {
             PredictionCompleted result = complete(w);
+            if (sent == 0) {
+                sent = System.nanoTime();
+                stage("model", prepared, sent);
+            }
             CloudEvent<PredictionCompleted> event = CloudEvent.derived(resultEventId(w.event().data().predictionId()),
                     EventPublisher.SOURCE, EventTypes.PREDICTION_COMPLETED, w.event().data().predictionId(),
                     w.event().userid(), w.event().correlationid(), result);
@@ -170,6 +178,18 @@ class PredictionWorker {
         }
         // offsets are committed when this method returns: only after every result is acknowledged
         CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(RESULT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        if (sent != 0) {
+            stage("result-ack", sent, System.nanoTime());
+        }
+    }
+
+    /**
+     * Where a poll's time goes inside the worker ({@code aegis.inference.worker.stage}): prepare =
+     * picked up -> states read and images decoded, model = -> first result built (waits for the
+     * batcher), result-ack = first result sent -> every result acknowledged by the broker.
+     */
+    private void stage(String stage, long fromNanos, long toNanos) {
+        meters.timer("aegis.inference.worker.stage", "stage", stage).record(toNanos - fromNanos, TimeUnit.NANOSECONDS);
     }
 
     /** Current states of the requested predictions, in one query. */
