@@ -1,4 +1,4 @@
-package dev.aegis.inference.storage;
+package dev.aegis.support.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class NoDelaySocketFactoryTest {
 
-    private final StorageClientConfig.NoDelaySocketFactory factory = new StorageClientConfig.NoDelaySocketFactory();
+    private final NoDelaySocketFactory factory = new NoDelaySocketFactory();
 
     @Test
     void unconnectedSocketsAsOkHttpCreatesThemHaveNagleOff() throws Exception {
