@@ -17,6 +17,7 @@ import dev.aegis.model.train.Dataset;
 import dev.aegis.model.train.DetectorTrainer;
 import dev.aegis.model.train.TrainingConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -60,15 +61,8 @@ final class RobustnessBench implements Callable<Integer> {
                     + "test FPR came out ~0.5 points above the validation one (run 5: 4.5%% -> 5.0%%) and the learned "
                     + "detector loses no TPR down to 2%% (default ${DEFAULT-VALUE})")
     double detectorFpr;
-    @Option(names = "--detector", defaultValue = "both",
-            description = "squeeze | learned | both: the detector both models get (default ${DEFAULT-VALUE})")
-    String detector;
-    @Option(names = "--detector-images", defaultValue = "15000",
-            description = "training images the learned detector attacks for its examples (default ${DEFAULT-VALUE})")
-    int detectorImages;
-    @Option(names = "--detector-epochs", defaultValue = "3",
-            description = "maximum epochs of the learned detector (default ${DEFAULT-VALUE})")
-    int detectorEpochs;
+    @Mixin
+    DetectorOptions detectorOptions;
     @Option(names = "--robust-samples", defaultValue = "500",
             description = "test images attacked per epsilon for the accuracy-vs-epsilon curves (default ${DEFAULT-VALUE})")
     int robustSamples;
@@ -100,9 +94,8 @@ final class RobustnessBench implements Callable<Integer> {
         double[] eps = {0, 0.05, 0.1, 0.2};
         TrainingConfig base = TrainingConfig.defaults().withSeed(seed).withThreads(threads).withEpochs(epochs);
 
-        Pipeline.DetectorMode detectorMode = Pipeline.DetectorMode.parse(detector);
-        DetectorTrainer.Settings learned = DetectorTrainer.Settings.defaults(seed ^ 0xD37EC7L, threads)
-                .withImages(detectorImages).withEpochs(detectorEpochs);
+        Pipeline.DetectorMode detectorMode = detectorOptions.mode();
+        DetectorTrainer.Settings learned = detectorOptions.learnedSettings(seed, threads);
 
         log.line("== 1/3 standard training ==");
         Pipeline.Result std = Pipeline.run(data, new Pipeline.Options("fmnist-cnn", run, base,
@@ -148,7 +141,7 @@ final class RobustnessBench implements Callable<Integer> {
             DetectorRates det = detectorRates(m, data.validation(), test, epsilon, pgdSamples, seed, detectorFpr);
             DetectorRates atDet = detectorRates(a, data.validation(), test, epsilon, pgdSamples, seed, detectorFpr);
             log.line(String.format("detector (%s) on %d test images: standard TPR %.4f FPR %.4f (learned alone %.4f/%.4f, "
-                    + "squeezing alone %.4f/%.4f, PGD-10 %.4f) | adversarial training TPR %.4f FPR %.4f", detector,
+                    + "squeezing alone %.4f/%.4f, PGD-10 %.4f) | adversarial training TPR %.4f FPR %.4f", detectorOptions.detector,
                     test.size(), det.tpr(), det.fpr(), det.learnedTpr(), det.learnedFpr(), det.squeezeTpr(),
                     det.squeezeFpr(), det.pgdTpr(), atDet.tpr(), atDet.fpr()));
             result.put("detector_tpr", round(det.tpr()));
@@ -165,7 +158,7 @@ final class RobustnessBench implements Callable<Integer> {
             result.put("at_detector_learned_tpr", round(atDet.learnedTpr()));
             result.put("at_detector_squeeze_tpr", round(atDet.squeezeTpr()));
             result.put("at_detector_pgd10_0.1_tpr", round(atDet.pgdTpr()));
-            result.put("detector", detector);
+            result.put("detector", detectorOptions.detector);
             result.put("fgsm_cost_ratio", round(speed.fgsmRatio()));
             result.put("fgsm_cost_ratio_b1", round(speed.fgsmRatioB1()));
             result.put("infer_images_per_s_b1", round(speed.b1()));
@@ -179,7 +172,7 @@ final class RobustnessBench implements Callable<Integer> {
             result.put("at_ratio", atRatio);
             result.put("detector_squeezers", String.join("+", std.card().detector().squeezers()));
             result.put("at_detector_squeezers", String.join("+", adv.card().detector().squeezers()));
-            result.put("detector_learned_images", detectorMode == Pipeline.DetectorMode.SQUEEZE ? 0 : detectorImages);
+            result.put("detector_learned_images", detectorMode == Pipeline.DetectorMode.SQUEEZE ? 0 : detectorOptions.images);
             result.put("test_images", test.size());
             result.put("pgd_test_images", Math.min(pgdSamples, test.size()));
             result.put("total_minutes", round((System.nanoTime() - start) / 6e10));

@@ -141,18 +141,8 @@ public final class TrainerCommand implements Runnable {
         int robustSamples;
         @Option(names = "--detector-fpr", defaultValue = "0.05", description = "false-positive rate of the detector threshold")
         double detectorFpr;
-        @Option(names = "--detector", defaultValue = "both",
-                description = "adversarial-example detector: squeeze (feature squeezing), learned (a small clean-vs-"
-                        + "adversarial CNN trained on FGSM/PGD examples of this model, saved in the model folder's "
-                        + "detector/), or both (flagged when either flags; thresholds calibrated together on clean "
-                        + "validation images at --detector-fpr) (default ${DEFAULT-VALUE})")
-        String detector;
-        @Option(names = "--detector-images", defaultValue = "15000",
-                description = "training images the learned detector attacks for its examples (default ${DEFAULT-VALUE})")
-        int detectorImages;
-        @Option(names = "--detector-epochs", defaultValue = "3",
-                description = "maximum epochs of the learned detector (default ${DEFAULT-VALUE})")
-        int detectorEpochs;
+        @Mixin
+        DetectorOptions detectorOptions;
         @Option(names = "--quiet", description = "no progress bars")
         boolean quiet;
         @Option(names = {"--backbone", "--init-from"}, paramLabel = "SAVEDMODEL_DIR",
@@ -171,12 +161,11 @@ public final class TrainerCommand implements Runnable {
             if (backbone != null && !java.nio.file.Files.isRegularFile(backbone.resolve("saved_model.pb"))) {
                 throw new IllegalArgumentException("--backbone " + backbone + " is not a SavedModel folder (no saved_model.pb)");
             }
-            Pipeline.DetectorMode detectorMode = Pipeline.DetectorMode.parse(detector);
+            Pipeline.DetectorMode detectorMode = detectorOptions.mode();
             PrintProgress log = new PrintProgress(System.err, quiet);
             TrainingConfig config = training.toConfig(20);
-            dev.aegis.model.train.DetectorTrainer.Settings learned = dev.aegis.model.train.DetectorTrainer.Settings
-                    .defaults(config.seed() ^ 0xD37EC7L, config.threads()).withImages(detectorImages)
-                    .withEpochs(detectorEpochs);
+            dev.aegis.model.train.DetectorTrainer.Settings learned =
+                    detectorOptions.learnedSettings(config.seed(), config.threads());
             DataLoaders.Splits splits;
             String datasetName;
             if (idx != null) {
