@@ -140,7 +140,7 @@ public final class KafkaServer extends ServerProcess {
 
     @Override
     protected List<String> command() {
-        return List.of(java(), "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        return javaCommand(List.of("-Xms128m", "-Xmx512m", "-XX:+UseSerialGC"),
                 "-Dlog4j2.configurationFile=" + config().resolve("log4j2.xml"),
                 "-cp", classpath(), "kafka.Kafka", config().resolve("server.properties").toString());
     }

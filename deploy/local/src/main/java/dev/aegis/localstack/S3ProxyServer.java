@@ -62,7 +62,8 @@ public final class S3ProxyServer extends ServerProcess {
 
     @Override
     protected List<String> command() {
-        return List.of(java(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", paths.dist().resolve("s3proxy").resolve("s3proxy.jar").toString(),
+        return javaCommand(List.of("-Xmx256m", "-XX:+UseSerialGC"), "-jar",
+                paths.dist().resolve("s3proxy").resolve("s3proxy.jar").toString(),
                 "--properties", home.resolve("s3proxy.conf").toString());
     }
 }
