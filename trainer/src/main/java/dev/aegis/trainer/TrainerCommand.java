@@ -46,7 +46,7 @@ public final class TrainerCommand implements Runnable {
     /** Hyper-parameters shared by train, demo-model and bench. */
     static final class TrainingOptions {
         @Option(names = "--arch", defaultValue = "compact-cnn",
-                description = "compact-cnn | efficientnet-b0 (default ${DEFAULT-VALUE})")
+                description = "compact-cnn | efficientnet-b0 (width 0.5, one block per stage) | efficientnet-b0-full (the published B0; slow on a CPU) (default ${DEFAULT-VALUE})")
         String arch;
         @Option(names = "--epochs", description = "maximum epochs (EarlyStopping may stop sooner)")
         Integer epochs;
@@ -93,6 +93,7 @@ public final class TrainerCommand implements Runnable {
             Architecture a = switch (arch.toLowerCase()) {
                 case "compact-cnn", "cnn" -> Architecture.COMPACT_CNN;
                 case "efficientnet-b0", "efficientnet" -> Architecture.EFFICIENTNET_B0;
+                case "efficientnet-b0-full" -> Architecture.EFFICIENTNET_B0_FULL;
                 default -> throw new IllegalArgumentException("unknown architecture '" + arch + "'");
             };
             TrainingConfig.AdversarialTraining at = TrainingConfig.AdversarialTraining.parse(adv);

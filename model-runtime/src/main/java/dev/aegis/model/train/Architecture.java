@@ -12,5 +12,13 @@ public enum Architecture {
      * excitation, 1x1 projection, residual) with swish, global average pooling, dropout. Scaled
      * down (width 0.5, one block per stage) so it trains on a CPU; no batch normalisation.
      */
-    EFFICIENTNET_B0
+    EFFICIENTNET_B0,
+    /**
+     * The published EfficientNet-B0 at full width and depth (16 MBConv blocks, 3x3 and 5x5
+     * depthwise kernels, 1280-channel head; no batch normalisation, which a served model folds
+     * into its convolutions anyway): the seed's model size, ~4 M parameters, about 0.4 GFLOPs per
+     * 224x224 image. Too slow to train on a CPU in useful time; the pipeline benchmark serves it
+     * to measure the path with a model of the size the platform is meant for.
+     */
+    EFFICIENTNET_B0_FULL
 }

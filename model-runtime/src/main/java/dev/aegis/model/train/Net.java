@@ -188,25 +188,39 @@ abstract class Net {
      * average pooling, dropout, dense.
      */
     static Net efficientNet(TrainableNetwork.Layers l, ModelCard.Input in, int k) {
+        // B0's stages at width 0.5, one block each, 3x3 depthwise: (expansion, channels, stride)
+        int[][] stages = {{1, 8, 1}, {6, 12, 2}, {6, 20, 2}, {6, 40, 2}, {6, 56, 1}, {6, 96, 2}, {6, 160, 1}};
+        return efficientNet(l, in, k, 16, stages, new int[] {1, 1, 1, 1, 1, 1, 1}, new int[] {3, 3, 3, 3, 3, 3, 3}, 320);
+    }
+
+    /** The published B0 (Tan & Le 2019, table 1): width and depth 1.0, 16 MBConv blocks, head 1280. */
+    static Net efficientNetB0Full(TrainableNetwork.Layers l, ModelCard.Input in, int k) {
+        int[][] stages = {{1, 16, 1}, {6, 24, 2}, {6, 40, 2}, {6, 80, 2}, {6, 112, 1}, {6, 192, 2}, {6, 320, 1}};
+        return efficientNet(l, in, k, 32, stages, new int[] {1, 2, 2, 3, 3, 4, 1}, new int[] {3, 3, 5, 3, 5, 5, 3}, 1280);
+    }
+
+    private static Net efficientNet(TrainableNetwork.Layers l, ModelCard.Input in, int k, int stem, int[][] stages,
+                                    int[] repeats, int[] kernels, int head) {
         Ops tf = l.tf;
-        int stem = 16;
         Variable<TFloat32> stemW = l.kernel("stem_w", Shape.of(3, 3, in.channels(), stem), 9L * in.channels(), 9L * stem);
         Variable<TFloat32> stemB = l.bias("stem_b", stem, 0f);
-        // (expansion, output channels, stride) per stage: B0's stages at width 0.5, one block each
-        int[][] stages = {{1, 8, 1}, {6, 12, 2}, {6, 20, 2}, {6, 40, 2}, {6, 56, 1}, {6, 96, 2}, {6, 160, 1}};
         List<Block> blocks = new ArrayList<>();
         int c = stem;
         int size = (Math.min(in.height(), in.width()) + 1) / 2;
         for (int s = 0; s < stages.length; s++) {
-            int stride = stages[s][2];
-            if (stride == 2 && size <= 2) {
-                stride = 1;
+            for (int r = 0; r < repeats[s]; r++) {
+                // only a stage's first block changes resolution (and channels)
+                int stride = r == 0 ? stages[s][2] : 1;
+                if (stride == 2 && size <= 2) {
+                    stride = 1;
+                }
+                size = stride == 2 ? (size + 1) / 2 : size;
+                // the original names (mb0..mb6) for one block per stage: exported models keep loading
+                String name = repeats[s] == 1 ? "mb" + s : "mb" + s + "_" + r;
+                blocks.add(new Block(l, name, c, stages[s][0], stages[s][1], stride, kernels[s]));
+                c = stages[s][1];
             }
-            size = stride == 2 ? (size + 1) / 2 : size;
-            blocks.add(new Block(l, "mb" + s, c, stages[s][0], stages[s][1], stride));
-            c = stages[s][1];
         }
-        int head = 320;
         Variable<TFloat32> headW = l.kernel("head_w", Shape.of(1, 1, c, head), c, head);
         Variable<TFloat32> headB = l.bias("head_b", head, 0f);
         Variable<TFloat32> outW = l.kernel("out_w", Shape.of(head, k), head, k);
@@ -245,12 +259,13 @@ abstract class Net {
         final int stride;
         final boolean skip;
 
-        Block(TrainableNetwork.Layers l, String name, int cin, int expansion, int cout, int stride) {
+        Block(TrainableNetwork.Layers l, String name, int cin, int expansion, int cout, int stride, int kernel) {
             int mid = cin * expansion;
             int se = Math.max(1, cin / 4);
             this.expandW = expansion == 1 ? null : l.kernel(name + "_expand_w", Shape.of(1, 1, cin, mid), cin, mid);
             this.expandB = expansion == 1 ? null : l.bias(name + "_expand_b", mid, 0f);
-            this.dwW = l.kernel(name + "_dw_w", Shape.of(3, 3, mid, 1), 9, 9);
+            this.dwW = l.kernel(name + "_dw_w", Shape.of(kernel, kernel, mid, 1), (long) kernel * kernel,
+                    (long) kernel * kernel);
             this.dwB = l.bias(name + "_dw_b", mid, 0f);
             this.se1W = l.kernel(name + "_se1_w", Shape.of(mid, se), mid, se);
             this.se1B = l.bias(name + "_se1_b", se, 0f);

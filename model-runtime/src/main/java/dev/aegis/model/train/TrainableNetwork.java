@@ -86,6 +86,7 @@ public final class TrainableNetwork implements Classifier, AutoCloseable {
             Net net = switch (config.architecture()) {
                 case COMPACT_CNN -> Net.compactCnn(layers, in, k);
                 case EFFICIENTNET_B0 -> Net.efficientNet(layers, in, k);
+                case EFFICIENTNET_B0_FULL -> Net.efficientNetB0Full(layers, in, k);
             };
             // inference branch: what the signatures expose
             logits = tf.withName(ModelCard.OUTPUT_LOGITS).identity(net.apply(layers, image, false));

@@ -16,6 +16,28 @@ import dev.aegis.model.TinyModels;
 class TrainableNetworkTest {
 
     @Test
+    void fullEfficientNetB0HasThePublishedStructureAndReloads(@TempDir Path dir) {
+        Dataset data = TinyModels.generate(8, 5);
+        TrainingConfig cfg = TinyModels.config().withArchitecture(Architecture.EFFICIENTNET_B0_FULL);
+        int k = TinyModels.card("b0").labels().size();
+        float[][] before;
+        try (TrainableNetwork net = new TrainableNetwork(TinyModels.card("b0"), cfg)) {
+            // B0's 16 MBConv blocks (expansion, 3x3/5x5 depthwise, squeeze-and-excitation with
+            // cin/4 units, projection), 32-channel stem, 1280-channel head, k-way dense; with batch
+            // normalisation folded away this is 3,986,540 weights and biases plus the head's 1281 k
+            assertThat(net.parameterCount()).isEqualTo(3_986_540 + 1281 * k);
+            before = net.probabilities(data.x());
+            net.export(dir.resolve("m"), TinyModels.card("b0"));
+        }
+        try (Model m = Model.load(dir.resolve("m"), RuntimeOptions.threads(1))) {
+            float[][] after = m.probabilities(data.x());
+            for (int i = 0; i < after.length; i++) {
+                assertThat(after[i]).hasSize(k).containsExactly(before[i], org.assertj.core.data.Offset.offset(1e-5f));
+            }
+        }
+    }
+
+    @Test
     void efficientNetStyleNetworkTrainsExportsAndReloads(@TempDir Path dir) {
         Dataset data = TinyModels.generate(48, 21);
         TrainingConfig cfg = TinyModels.config().withArchitecture(Architecture.EFFICIENTNET_B0).withEpochs(1);
