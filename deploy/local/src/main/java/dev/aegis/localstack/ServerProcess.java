@@ -32,7 +32,7 @@ public abstract class ServerProcess {
     /**
      * JIT flags of a Java server: a test's server lives for seconds and only has to start fast
      * (C1 only); the local stack's runs for hours and carries the pipeline benchmark's load, so
-     * it also gets the optimising compiler (C1-only Kafka spent about twice the CPU per message).
+     * it also gets the optimising compiler, as a long-running server is run.
      */
     protected List<String> jitFlags() {
         return detach ? List.of() : List.of("-XX:TieredStopAtLevel=1");
