@@ -39,6 +39,8 @@ import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.MultipartBodyBuilder;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -46,6 +48,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
 
 import dev.aegis.events.Topics;
+import dev.aegis.inference.prediction.PredictionService;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.aegis.testsupport.RealServers;
 import dev.aegis.testsupport.RealServersExtension;
@@ -79,6 +82,12 @@ class PipelineIT {
 
     @Autowired
     MeterRegistry meters;
+
+    @Autowired
+    KafkaListenerEndpointRegistry listeners;
+
+    @Autowired
+    PredictionService predictions;
 
     @Autowired
     void bind(ApplicationContext context) {
@@ -146,6 +155,12 @@ class PipelineIT {
         assertThat((Map<String, Object>) done.get("model")).containsEntry("name", "tiny").containsEntry("version", "1");
         assertThat((Map<String, Object>) done.get("detector")).containsKeys("score", "threshold", "flagged");
         assertThat((Map<String, Object>) done.get("timings")).containsKeys("queuedMs", "fetchMs", "inferenceMs", "totalMs");
+        // the long-poll may answer from the result event before its write lands: a read right after
+        // it must not go back to PENDING
+        Map<String, Object> again = client(USER).get().uri("/api/predictions/{id}", id).exchange()
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        assertThat(again).containsEntry("status", "DONE").containsEntry("label", done.get("label"))
+                .containsEntry("probabilities", done.get("probabilities"));
     }
 
     @Test
@@ -165,6 +180,56 @@ class PipelineIT {
         assertThat(fetched.get("probabilities")).isEqualTo(inline.get("probabilities"));
         assertThat(images("inline") - inlineBefore).isEqualTo(1.0);
         assertThat(images("storage") - storageBefore).isEqualTo(1.0);
+    }
+
+    @Test
+    @Order(7)
+    @SuppressWarnings("unchecked")
+    void theWorkerSkipsCancelledBatchItemsAndRequestsOfErasedUsers() throws Exception {
+        double cancelledBefore = skipped("cancelled");
+        double unknownBefore = skipped("unknown");
+        String erased = "erased-" + UUID.randomUUID();
+        String batchId;
+        String goneId;
+        // the worker is paused while the states change, so it meets the requests afterwards
+        MessageListenerContainer worker = listeners.getListenerContainer("inference-worker");
+        worker.stop();
+        try {
+            Map<String, byte[]> entries = new LinkedHashMap<>();
+            for (int i = 0; i < 5; i++) {
+                entries.put("c-" + i + ".png", TinyModel.png(i % 3, 5000 + i));
+            }
+            batchId = (String) client(USER).post().uri("/api/batches").contentType(MediaType.MULTIPART_FORM_DATA)
+                    .body(BodyInserters.fromMultipartData(files(Map.of("c.zip", TestImages.zip(entries))).build()))
+                    .exchange().expectStatus().isAccepted()
+                    .expectBody(Map.class).returnResult().getResponseBody().get("id");
+            Map<String, Object> cancelled = client(USER).delete().uri("/api/batches/{id}", batchId).exchange()
+                    .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+            assertThat(cancelled).containsEntry("cancelled", 5).containsEntry("pending", 0)
+                    .containsEntry("finished", true);
+            // a single prediction whose user is erased before a worker takes it
+            goneId = (String) submit(erased, "gone.png", TinyModel.png(1, 77)).get("id");
+            assertThat(predictions.deleteAll(erased).block()).isEqualTo(1L);
+        } finally {
+            worker.start();
+        }
+        long deadline = System.nanoTime() + LONG.toNanos();
+        while ((skipped("cancelled") < cancelledBefore + 5 || skipped("unknown") < unknownBefore + 1)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        // batch items are checked before the model, a single request after it: neither is answered
+        assertThat(skipped("cancelled") - cancelledBefore).isEqualTo(5);
+        assertThat(skipped("unknown") - unknownBefore).isEqualTo(1);
+        assertThat(client(USER).get().uri("/api/batches/{id}", batchId).exchange().expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody())
+                .containsEntry("cancelled", 5).containsEntry("done", 0);
+        client(erased).get().uri("/api/predictions/{id}", goneId).exchange().expectStatus().isNotFound();
+    }
+
+    private double skipped(String reason) {
+        var counter = meters.find("aegis.inference.skipped").tag("reason", reason).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private double images(String source) {

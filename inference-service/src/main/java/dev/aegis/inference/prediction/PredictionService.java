@@ -6,12 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.data.mongodb.core.FindAndModifyOptions;
+import org.springframework.data.mongodb.core.BulkOperations.BulkMode;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -38,23 +39,27 @@ import reactor.core.publisher.Sinks;
 public class PredictionService {
 
     private static final Logger log = LoggerFactory.getLogger(PredictionService.class);
+    private static final int PARALLEL_ITEM_UPDATES = 32;
 
     private final ReactiveMongoTemplate mongo;
     private final UploadStore uploads;
     private final EventPublisher publisher;
-    // Wakes long-polls of this instance at once with the updated record itself (no re-read);
-    // the periodic re-read covers results applied by another API instance.
-    private final Sinks.Many<PredictionDocument> completed = Sinks.many().multicast().directBestEffort();
+    // Wakes long-polls of this instance at once with the result itself (no re-read).
+    private final Sinks.Many<AppliedResult> completed = Sinks.many().multicast().directBestEffort();
+    // Results of single predictions whose write has not landed yet: their waiters were already
+    // answered, so a read on this instance must not show the record as still PENDING.
+    private final Map<String, AppliedResult> unapplied = new ConcurrentHashMap<>();
     private final long inlineMaxBytes;
 
-    // The re-read only matters for results another API instance applied: a waiter of this
-    // instance is woken by the sink. At 200 ms, 256 concurrent long-polls were ~1300 MongoDB
-    // reads a second competing with the pipeline itself.
+    // The re-read only matters for results another API instance applies: a waiter of this
+    // instance is woken by the sink, and skips the re-read while its result's partition is here.
     private final Duration pollInterval;
+    private final ResultOwnership ownership;
 
     public PredictionService(ReactiveMongoTemplate mongo, UploadStore uploads, EventPublisher publisher,
-                             InferenceProperties properties,
+                             InferenceProperties properties, ResultOwnership ownership,
                              @Value("${aegis.inference.await-poll-interval:1s}") Duration pollInterval) {
+        this.ownership = ownership;
         this.mongo = mongo;
         this.uploads = uploads;
         this.publisher = publisher;
@@ -68,16 +73,29 @@ public class PredictionService {
         PredictionDocument doc = PredictionDocument.pending(id, userId, image.sha256(),
                 UploadStore.key(userId, image.sha256()), image.contentType(), image.name(), null);
         // The object and the record are written at the same time (one round trip less on every
-        // request's path); the request is published only once both exist. If either failed, the
-        // record (if it was written) says so instead of staying PENDING without a request.
-        return Mono.zipDelayError(uploads.store(userId, image), mongo.insert(doc))
-                .onErrorResume(e -> {
-                    Throwable cause = Exceptions.unwrapMultiple(e).get(0);
-                    return markFailed(id, "could not be stored: " + cause.getMessage())
-                            .onErrorResume(ignored -> Mono.empty())
-                            .then(Mono.error(cause));
-                })
-                .flatMap(stored -> publish(stored.getT2(), null, image.bytes()).thenReturn(stored.getT2()));
+        // request's path). An image small enough to travel inside the request event does not
+        // need the object for the worker, so its request is published as soon as the record
+        // exists, while the object is still being written; a larger one is published only once
+        // both exist (the worker fetches it). If storing failed, the record says so instead of
+        // staying PENDING or showing a result whose original was lost (markFailed overwrites
+        // a result that was applied in between).
+        boolean inline = image.bytes().length <= inlineMaxBytes;
+        Mono<PredictionDocument> recorded = mongo.insert(doc);
+        Mono<PredictionDocument> queued = inline
+                ? Mono.zipDelayError(uploads.store(userId, image), recorded.flatMap(saved ->
+                        publish(saved, null, image.bytes()).thenReturn(saved))).map(t -> t.getT2())
+                : Mono.zipDelayError(uploads.store(userId, image), recorded).map(t -> t.getT2())
+                        .flatMap(saved -> publish(saved, null, image.bytes()).thenReturn(saved));
+        return queued.onErrorResume(e -> {
+            Throwable cause = Exceptions.unwrapMultiple(e).get(0);
+            if (cause instanceof QueueUnavailableException) {
+                // publish already marked the record FAILED
+                return Mono.error(cause);
+            }
+            return markFailed(id, "could not be stored: " + cause.getMessage())
+                    .onErrorResume(ignored -> Mono.empty())
+                    .then(Mono.error(cause));
+        });
     }
 
     /** A prediction of an image this user uploaded before (for example after a model change). */
@@ -129,20 +147,27 @@ public class PredictionService {
     public Mono<PredictionDocument> find(String userId, String id) {
         return mongo.findById(id, PredictionDocument.class)
                 .filter(d -> d.userId().equals(userId))
+                .map(this::withUnapplied)
                 .switchIfEmpty(Mono.error(() -> new NotFoundException("prediction", id)));
     }
 
     /** The prediction once it is no longer PENDING, or as it is when {@code wait} has passed. */
     public Mono<PredictionDocument> await(String userId, String id, Duration wait) {
-        return find(userId, id).flatMap(first -> {
-            if (first.status() != PredictionStatus.PENDING || wait.isZero()) {
-                return Mono.just(first);
-            }
-            // the signal first, then one more read: a result applied between the first read and
-            // the subscription is seen by that read
-            return Flux.merge(completed.asFlux().filter(d -> id.equals(d.id()) && userId.equals(d.userId())),
-                            find(userId, id).flux(),
-                            Flux.interval(pollInterval).onBackpressureDrop().concatMap(x -> find(userId, id)))
+        if (wait.isZero()) {
+            return find(userId, id);
+        }
+        return Mono.defer(() -> {
+            // Listening first, then one read: a result applied before the read is in its answer,
+            // one applied after it wakes the listener (one MongoDB read per long-poll, not two).
+            // The read also checks the owner: another user's id fails with 404.
+            Mono<PredictionDocument> read = find(userId, id).cache();
+            Flux<PredictionDocument> woken = completed.asFlux()
+                    .filter(r -> id.equals(r.predictionId()) && userId.equals(r.userId()))
+                    .concatMap(r -> read.map(r::applyTo));
+            return Flux.merge(woken, read.flux(),
+                            Flux.interval(pollInterval).onBackpressureDrop()
+                                    .filter(x -> !ownership.appliedHere(id))
+                                    .concatMap(x -> find(userId, id)))
                     .filter(d -> d.status() != PredictionStatus.PENDING)
                     .next()
                     .timeout(wait, find(userId, id));
@@ -150,44 +175,68 @@ public class PredictionService {
     }
 
     /**
-     * Applies a worker's result. Only a PENDING record of the event's user changes, so a
+     * Applies a poll of workers' results. Only a PENDING record of the event's user changes, so a
      * redelivered result, a result for a cancelled item and a result for an erased user are all
      * no-ops: the update is idempotent.
+     * <p>
+     * A single prediction (not a batch item) cannot be cancelled, so its result is final: its
+     * long-polls are answered from the event while the write runs, one MongoDB round trip less
+     * before the caller sees it, and until the write lands reads on this instance show the
+     * result too. These writes go as one bulk write per poll (one command instead of one per
+     * result: the MongoDB server's per-command cost dominated under load). A batch item's
+     * waiters are woken only once its own update changed the record (a cancel may have come
+     * first), so those updates stay one per item, run concurrently.
      */
-    public Mono<Boolean> apply(CloudEvent<PredictionCompleted> event) {
-        PredictionCompleted r = event.data();
-        Query query = Query.query(Criteria.where("_id").is(r.predictionId())
-                .and("userId").is(event.userid())
-                .and("status").is(PredictionStatus.PENDING));
-        List<PredictionDocument.LabelProbability> probabilities = null;
-        if (r.probabilities() != null) {
-            probabilities = new ArrayList<>();
-            for (Map.Entry<String, Double> e : r.probabilities().entrySet()) {
-                probabilities.add(new PredictionDocument.LabelProbability(e.getKey(), e.getValue()));
+    public Mono<Void> applyAll(List<CloudEvent<PredictionCompleted>> events) {
+        Instant now = Instant.now();
+        List<AppliedResult> singles = new ArrayList<>();
+        List<AppliedResult> batchItems = new ArrayList<>();
+        for (CloudEvent<PredictionCompleted> event : events) {
+            AppliedResult result = AppliedResult.of(event, now);
+            if (event.data().batchId() == null) {
+                unapplied.put(result.predictionId(), result);
+                wake(result);
+                singles.add(result);
+            } else {
+                batchItems.add(result);
             }
         }
-        Update update = Update.update("status", r.status() == PredictionCompleted.Status.DONE
-                        ? PredictionStatus.DONE : PredictionStatus.FAILED)
-                .set("label", r.label())
-                .set("confidence", r.confidence())
-                .set("probabilities", probabilities)
-                .set("model", r.model())
-                .set("detector", r.detector())
-                .set("timings", r.timings())
-                .set("error", r.error())
-                .set("resultEventId", event.id())
-                .set("completedAt", Instant.now());
-        // one round trip that also answers the new record, which wakes this instance's waiters
-        // without each of them reading it again
-        return mongo.findAndModify(query, update, FindAndModifyOptions.options().returnNew(true),
-                        PredictionDocument.class)
-                .doOnNext(updated -> {
-                    synchronized (completed) {
-                        completed.tryEmitNext(updated);
-                    }
-                })
-                .map(updated -> Boolean.TRUE)
-                .defaultIfEmpty(Boolean.FALSE);
+        Mono<Void> bulk = Mono.empty();
+        if (!singles.isEmpty()) {
+            var operations = mongo.bulkOps(BulkMode.UNORDERED, PredictionDocument.class);
+            singles.forEach(r -> operations.updateOne(pendingOf(r), r.update()));
+            bulk = operations.execute().then()
+                    .doFinally(signal -> singles.forEach(r -> unapplied.remove(r.predictionId(), r)));
+        }
+        Mono<Void> items = Flux.fromIterable(batchItems)
+                .flatMap(r -> mongo.updateFirst(pendingOf(r), r.update(), PredictionDocument.class)
+                        .doOnNext(update -> {
+                            if (update.getModifiedCount() > 0) {
+                                wake(r);
+                            }
+                        }), PARALLEL_ITEM_UPDATES)
+                .then();
+        return Mono.when(bulk, items);
+    }
+
+    private static Query pendingOf(AppliedResult r) {
+        return Query.query(Criteria.where("_id").is(r.predictionId())
+                .and("userId").is(r.userId())
+                .and("status").is(PredictionStatus.PENDING));
+    }
+
+    private void wake(AppliedResult result) {
+        synchronized (completed) {
+            completed.tryEmitNext(result);
+        }
+    }
+
+    private PredictionDocument withUnapplied(PredictionDocument d) {
+        if (d.status() != PredictionStatus.PENDING) {
+            return d;
+        }
+        AppliedResult result = unapplied.get(d.id());
+        return result == null || !result.userId().equals(d.userId()) ? d : result.applyTo(d);
     }
 
     /** Erasure: every prediction record of the user. */

@@ -5,8 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Profile;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -19,20 +17,17 @@ import dev.aegis.events.CloudEvent;
 import dev.aegis.events.PredictionCompleted;
 import dev.aegis.events.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
-import reactor.core.publisher.Flux;
 
 /**
- * Applies workers' results to {@code predictions}, a poll at a time: the poll's updates run
- * concurrently (one round trip each, not one after the other), and the offsets are committed
- * after all of them (batch ack mode), so a crash re-applies them, which is a no-op the second time.
+ * Applies workers' results to {@code predictions}, a poll at a time (see
+ * {@link PredictionService#applyAll}), and the offsets are committed after all of them (batch ack
+ * mode), so a crash re-applies them, which is a no-op the second time.
  */
 @Component
 @Profile("api")
 class ResultListener {
 
-    private static final Logger log = LoggerFactory.getLogger(ResultListener.class);
     private static final LogAccessor LOG_ACCESSOR = new LogAccessor(ResultListener.class);
-    private static final int PARALLEL_UPDATES = 32;
 
     private final PredictionService predictions;
     private final MeterRegistry meters;
@@ -44,7 +39,7 @@ class ResultListener {
         this.deadLetters = deadLetters;
     }
 
-    @KafkaListener(id = "inference-results", groupId = "${aegis.inference.api-group:inference-api}", topics = Topics.PREDICTION_RESULTS,
+    @KafkaListener(id = ResultOwnership.RESULT_LISTENER_ID, groupId = "${aegis.inference.api-group:inference-api}", topics = Topics.PREDICTION_RESULTS,
             concurrency = "${aegis.inference.result-concurrency:3}", batch = "true")
     void onResults(List<ConsumerRecord<String, CloudEvent<?>>> records) {
         List<CloudEvent<PredictionCompleted>> results = new ArrayList<>(records.size());
@@ -67,12 +62,15 @@ class ResultListener {
             results.add(completed);
         }
         long start = System.nanoTime();
-        Flux.fromIterable(results)
-                .flatMap(result -> predictions.apply(result)
-                        .doOnNext(changed -> log.debug("result {} for prediction {} applied: {}", result.id(),
-                                result.data().predictionId(), changed)), PARALLEL_UPDATES)
-                .then()
-                .block(Duration.ofSeconds(60));
+        long now = System.currentTimeMillis();
+        for (CloudEvent<PredictionCompleted> result : results) {
+            if (result.time() != null) {
+                // result built by the worker -> handed to this listener: the Kafka hop of results
+                meters.timer("aegis.inference.results.delivery").record(Math.max(0, now - result.time().toEpochMilli()),
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+        }
+        predictions.applyAll(results).block(Duration.ofSeconds(60));
         // poll handed over -> every result of it applied (and its waiters woken)
         meters.timer("aegis.inference.results.apply").record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
     }

@@ -137,30 +137,37 @@ class PredictionWorker {
         if (requests.isEmpty()) {
             return;
         }
-        // The states query and fetch + decode run at the same time (one MongoDB round trip less
-        // on every request's path); only live requests then reach the model. Fetch + decode in
-        // parallel: one object-store round trip per image would otherwise serialise the whole
-        // poll behind storage latency. Composed, not blocking inside: the storage calls run on
-        // bounded-elastic themselves, and a bounded-elastic task that blocked on another one
-        // starved that pool (10 threads per core) at two consumers x 16 fetches: fetches then
-        // waited out their 30 s timeout.
-        var statesAndWork = Mono.zip(states(requests),
-                        Flux.fromIterable(requests)
-                                .flatMapSequential(request -> prepare(request, pickedUp), FETCH_PARALLELISM)
-                                .collectList())
+        // The states query runs beside fetch + decode, and for requests outside a batch beside
+        // the model call too: only a batch item can be cancelled, so only batch items wait for
+        // their state before the model (a cancelled batch must free the worker, not cost it).
+        // A lone request's result is dropped after the model instead if its record is gone
+        // (erased user), which is rare; the MongoDB round trip leaves every request's path.
+        // Fetch + decode in parallel: one object-store round trip per image would otherwise
+        // serialise the whole poll behind storage latency. Composed, not blocking inside: the
+        // storage calls run on bounded-elastic themselves, and a bounded-elastic task that
+        // blocked on another one starved that pool (10 threads per core) at two consumers x 16
+        // fetches: fetches then waited out their 30 s timeout.
+        CompletableFuture<Map<String, PredictionStatus>> statesRead = states(requests).toFuture();
+        List<Work> prepared = Flux.fromIterable(requests)
+                .flatMapSequential(request -> prepare(request, pickedUp, requests.size() == 1), FETCH_PARALLELISM)
+                .collectList()
                 .block(RESULT_TIMEOUT);
-        long prepared = System.nanoTime();
-        stage("prepare", pickedUpNanos, prepared);
-        Map<String, PredictionStatus> states = statesAndWork.getT1();
-        List<Work> work = new ArrayList<>(requests.size());
-        for (Work w : statesAndWork.getT2()) {
-            PredictionStatus state = states.get(w.event().data().predictionId());
-            if (state == null || state == PredictionStatus.CANCELLED) {
-                // cancelled batch item, or erased user: nothing to answer
-                meters.counter("aegis.inference.skipped", "reason", state == null ? "unknown" : "cancelled").increment();
-                continue;
+        long preparedAt = System.nanoTime();
+        stage("prepare", pickedUpNanos, preparedAt);
+        List<Work> work = new ArrayList<>(prepared.size());
+        List<Work> batchItems = new ArrayList<>();
+        for (Work w : prepared) {
+            if (w.event().data().batchId() == null) {
+                work.add(w.submitted(batcher));
+            } else {
+                batchItems.add(w);
             }
-            work.add(w.submitted(batcher));
+        }
+        Map<String, PredictionStatus> states = statesRead.get(RESULT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        for (Work w : batchItems) {
+            if (live(states, w)) {
+                work.add(w.submitted(batcher));
+            }
         }
         List<CompletableFuture<?>> sends = new ArrayList<>(work.size());
         long sent = 0;
@@ -168,7 +175,10 @@ class PredictionWorker {
             PredictionCompleted result = complete(w);
             if (sent == 0) {
                 sent = System.nanoTime();
-                stage("model", prepared, sent);
+                stage("model", preparedAt, sent);
+            }
+            if (w.event().data().batchId() == null && !live(states, w)) {
+                continue;
             }
             CloudEvent<PredictionCompleted> event = CloudEvent.derived(resultEventId(w.event().data().predictionId()),
                     EventPublisher.SOURCE, EventTypes.PREDICTION_COMPLETED, w.event().data().predictionId(),
@@ -181,6 +191,16 @@ class PredictionWorker {
         if (sent != 0) {
             stage("result-ack", sent, System.nanoTime());
         }
+    }
+
+    /** False for a cancelled batch item or a request whose record is gone (erased user): nothing to answer. */
+    private boolean live(Map<String, PredictionStatus> states, Work w) {
+        PredictionStatus state = states.get(w.event().data().predictionId());
+        if (state == null || state == PredictionStatus.CANCELLED) {
+            meters.counter("aegis.inference.skipped", "reason", state == null ? "unknown" : "cancelled").increment();
+            return false;
+        }
+        return true;
     }
 
     /**
@@ -202,12 +222,14 @@ class PredictionWorker {
                 .timeout(Duration.ofSeconds(30));
     }
 
-    private Mono<Work> prepare(CloudEvent<PredictionRequested> request, long pickedUp) {
+    private Mono<Work> prepare(CloudEvent<PredictionRequested> request, long pickedUp, boolean lone) {
         byte[] inline = request.data().inlineImage();
         if (inline != null) {
             // claim check with an inline fast path: small images travel in the event, no fetch
             meters.counter("aegis.inference.images", "source", "inline").increment();
-            return Mono.fromCallable(() -> decode(request, pickedUp, 0, inline)).subscribeOn(Schedulers.parallel());
+            Mono<Work> decoded = Mono.fromCallable(() -> decode(request, pickedUp, 0, inline));
+            // a lone request decodes on the consumer thread: a hand-off would only add latency
+            return lone ? decoded : decoded.subscribeOn(Schedulers.parallel());
         }
         return Mono.defer(() -> {
             long start = System.nanoTime();

@@ -1,0 +1,65 @@
+package dev.aegis.inference.bench;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * CPU time of the local stack's processes, by part, so the bench can say where a phase's CPU
+ * went (per image): on one 2-core machine the servers' work and the model's share the cores,
+ * and the pipeline's throughput is bounded by their sum, not by any single stage.
+ */
+final class ProcessCpu {
+
+    private static final List<Map.Entry<String, String>> PARTS = List.of(
+            Map.entry("kafka", "kafka.Kafka"),
+            Map.entry("mongo", "MongoMain"),
+            Map.entry("s3", "s3proxy"),
+            Map.entry("history", "history-service"),
+            Map.entry("adversarial", "adversarial-service"),
+            Map.entry("gateway", "gateway-"),
+            Map.entry("keycloak", "keycloak"));
+
+    private final Map<String, Duration> totals;
+
+    private ProcessCpu(Map<String, Duration> totals) {
+        this.totals = totals;
+    }
+
+    static ProcessCpu snapshot() {
+        Map<String, Duration> totals = new LinkedHashMap<>();
+        totals.put("bench JVM (api + worker + model)", ProcessHandle.current().info().totalCpuDuration()
+                .orElse(Duration.ZERO));
+        ProcessHandle.allProcesses().forEach(process -> {
+            String line = process.info().commandLine().orElse("");
+            for (Map.Entry<String, String> part : PARTS) {
+                if (line.contains(part.getValue())) {
+                    totals.merge(part.getKey(), process.info().totalCpuDuration().orElse(Duration.ZERO), Duration::plus);
+                    break;
+                }
+            }
+        });
+        return totals.isEmpty() ? new ProcessCpu(Map.of()) : new ProcessCpu(totals);
+    }
+
+    /** "part ms, ..." of CPU per image between {@code before} and this snapshot. */
+    String perImageSince(ProcessCpu before, int images) {
+        double sum = 0;
+        StringBuilder parts = new StringBuilder();
+        for (Map.Entry<String, Duration> e : totals.entrySet()) {
+            double ms = (e.getValue().toNanos() - before.totals.getOrDefault(e.getKey(), Duration.ZERO).toNanos()) / 1e6 / images;
+            sum += ms;
+            parts.append(String.format(Locale.ROOT, "%s %.1f, ", e.getKey(), ms));
+        }
+        return String.format(Locale.ROOT, "%stotal %.1f", parts, sum);
+    }
+
+    @Override
+    public String toString() {
+        return totals.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().toMillis() + "ms")
+                .collect(Collectors.joining(", "));
+    }
+}
