@@ -24,9 +24,16 @@ final class ProcessCpu {
             Map.entry("keycloak", "keycloak"));
 
     private final Map<String, Duration> totals;
+    private final long jitMillis;
 
     private ProcessCpu(Map<String, Duration> totals) {
         this.totals = totals;
+        this.jitMillis = java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+    }
+
+    /** This JVM's total JIT compilation time when the snapshot was taken. */
+    long jitMillis() {
+        return jitMillis;
     }
 
     static ProcessCpu snapshot() {
@@ -42,7 +49,7 @@ final class ProcessCpu {
                 }
             }
         });
-        return totals.isEmpty() ? new ProcessCpu(Map.of()) : new ProcessCpu(totals);
+        return new ProcessCpu(totals);
     }
 
     /** "part ms, ..." of CPU per image between {@code before} and this snapshot. */
