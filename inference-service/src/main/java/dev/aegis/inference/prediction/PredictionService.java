@@ -42,6 +42,7 @@ public class PredictionService {
     private static final int PARALLEL_ITEM_UPDATES = 32;
 
     private final ReactiveMongoTemplate mongo;
+    private final RecordInserter inserter;
     private final UploadStore uploads;
     private final EventPublisher publisher;
     // Wakes long-polls of this instance at once with the result itself (no re-read).
@@ -56,11 +57,13 @@ public class PredictionService {
     private final Duration pollInterval;
     private final ResultOwnership ownership;
 
-    public PredictionService(ReactiveMongoTemplate mongo, UploadStore uploads, EventPublisher publisher,
+    public PredictionService(ReactiveMongoTemplate mongo, RecordInserter inserter, UploadStore uploads,
+                             EventPublisher publisher,
                              InferenceProperties properties, ResultOwnership ownership,
                              @Value("${aegis.inference.await-poll-interval:1s}") Duration pollInterval) {
         this.ownership = ownership;
         this.mongo = mongo;
+        this.inserter = inserter;
         this.uploads = uploads;
         this.publisher = publisher;
         this.pollInterval = pollInterval;
@@ -80,7 +83,7 @@ public class PredictionService {
         // staying PENDING or showing a result whose original was lost (markFailed overwrites
         // a result that was applied in between).
         boolean inline = image.bytes().length <= inlineMaxBytes;
-        Mono<PredictionDocument> recorded = mongo.insert(doc);
+        Mono<PredictionDocument> recorded = inserter.insert(doc);
         Mono<PredictionDocument> queued = inline
                 ? Mono.zipDelayError(uploads.store(userId, image), recorded.flatMap(saved ->
                         publish(saved, null, image.bytes()).thenReturn(saved))).map(t -> t.getT2())
@@ -110,7 +113,7 @@ public class PredictionService {
         PredictionDocument doc = PredictionDocument.pending(id, userId, imageId, key, contentType, fileName, null);
         // Insert strictly before publishing: a worker that saw the request before the record
         // existed would take it for an erased user's and skip it.
-        return mongo.insert(doc).flatMap(saved -> publish(saved, null, bytes).thenReturn(saved));
+        return inserter.insert(doc).flatMap(saved -> publish(saved, null, bytes).thenReturn(saved));
     }
 
     /**
