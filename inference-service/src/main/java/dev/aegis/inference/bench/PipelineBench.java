@@ -101,8 +101,8 @@ public final class PipelineBench {
         // re-read every result) the topics ever held, and time that backlog instead of the bench
         springArgs.add("--spring.kafka.consumer.auto-offset-reset=latest");
         int status = 0;
-        try (ConfigurableApplicationContext context = SpringApplication.run(InferenceApplication.class,
-                springArgs.toArray(String[]::new))) {
+        try (ConfigurableApplicationContext context = SpringApplication.run(
+                new Class<?>[] {InferenceApplication.class, MongoCommandCounter.class}, springArgs.toArray(String[]::new))) {
             String user = "bench-" + UUID.randomUUID();
             ModelRef previous = null;
             try {
@@ -273,9 +273,14 @@ public final class PipelineBench {
                     / ((System.nanoTime() - start) / 1e6));
         }
         ProcessCpu cpu0 = ProcessCpu.snapshot();
+        var commands0 = context.getBean(MongoCommandCounter.class).snapshot();
         double pipelinePerSecond = concurrent("batched", predictions, user, inputs.subList(count + sequential + 3,
                 count + sequential + count + 3));
         ProcessCpu cpu1 = ProcessCpu.snapshot();
+        MongoCommandCounter commands = context.getBean(MongoCommandCounter.class);
+        System.err.printf(Locale.ROOT, "[bench] batched, MongoDB commands per image from this JVM: %s%n",
+                MongoCommandCounter.perImage(commands0, commands.snapshot(), count));
+        var commands1 = commands.snapshot();
         System.err.printf(Locale.ROOT, "[bench] batched, CPU ms per image: %s; JIT compiling %d ms%n",
                 cpu1.perImageSince(cpu0, count), jit.getTotalCompilationTime() - cpu0.jitMillis());
         // the batch-size-1 worker is the worker deployed with batch.max-size=1: one record per
@@ -286,6 +291,8 @@ public final class PipelineBench {
         double batchOnePerSecond = concurrent("batch-1", predictions, user, inputs.subList(count + sequential + count + 3,
                 count + sequential + 2 * count + 3));
         ProcessCpu cpu2 = ProcessCpu.snapshot();
+        System.err.printf(Locale.ROOT, "[bench] batch-1, MongoDB commands per image from this JVM: %s%n",
+                MongoCommandCounter.perImage(commands1, commands.snapshot(), count));
         System.err.printf(Locale.ROOT, "[bench] batch-1, CPU ms per image: %s; JIT compiling %d ms%n",
                 cpu2.perImageSince(cpu1, count), jit.getTotalCompilationTime() - cpu1.jitMillis());
         batcher.maxSize(maxBatch);

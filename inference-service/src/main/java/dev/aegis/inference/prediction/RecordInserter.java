@@ -57,7 +57,10 @@ class RecordInserter {
                 writing.set(false);
                 continue;
             }
-            mongo.insertAll(group.stream().map(Pending::record).toList()).then().subscribe(
+            // a lone record as a plain insert: insertMany's list handling costs a lone request time
+            Mono<Void> write = group.size() == 1 ? mongo.insert(group.get(0).record()).then()
+                    : mongo.insertAll(group.stream().map(Pending::record).toList()).then();
+            write.subscribe(
                     null,
                     error -> {
                         writing.set(false);
