@@ -61,7 +61,15 @@ class KafkaConfig {
     }
 
     // Declared so the dead-letter and erasure topics exist before the first failure or erasure;
-    // the results topics belong to the workers that produce them.
+    // the results topics belong to the workers that produce them, but the prediction results are
+    // declared here too, with the producer's partition count: subscribing first would otherwise
+    // have the broker auto-create the topic with its default count (see Topics.PREDICTION_PARTITIONS).
+    // The attack results' count is the broker's default already.
+    @Bean
+    NewTopic predictionResults() {
+        return TopicBuilder.name(Topics.PREDICTION_RESULTS).partitions(Topics.PREDICTION_PARTITIONS).build();
+    }
+
     @Bean
     NewTopic predictionResultsDeadLetter() {
         return TopicBuilder.name(Topics.deadLetter(Topics.PREDICTION_RESULTS)).partitions(1).build();

@@ -38,12 +38,12 @@ public class KafkaConfig {
 
     @Bean
     NewTopic predictionRequests() {
-        return TopicBuilder.name(Topics.PREDICTION_REQUESTS).partitions(6).replicas(1).build();
+        return TopicBuilder.name(Topics.PREDICTION_REQUESTS).partitions(Topics.PREDICTION_PARTITIONS).replicas(1).build();
     }
 
     @Bean
     NewTopic predictionResults() {
-        return TopicBuilder.name(Topics.PREDICTION_RESULTS).partitions(6).replicas(1).build();
+        return TopicBuilder.name(Topics.PREDICTION_RESULTS).partitions(Topics.PREDICTION_PARTITIONS).replicas(1).build();
     }
 
     @Bean
