@@ -446,7 +446,8 @@ public final class PipelineBench {
             mongo.find(states, PredictionDocument.class).collectList().block();
             in[i] = (System.nanoTime() - s) / 1e6;
             s = System.nanoTime();
-            mongo.findAndModify(org.springframework.data.mongodb.core.query.Query.query(
+            // the API's write of a result: an update conditional on PENDING (sent in bulk per poll)
+            mongo.updateFirst(org.springframework.data.mongodb.core.query.Query.query(
                             org.springframework.data.mongodb.core.query.Criteria.where("_id").is(id).and("userId").is(user)
                                     .and("status").is(PredictionStatus.PENDING)),
                     org.springframework.data.mongodb.core.query.Update.update("error", "never"),
@@ -454,7 +455,7 @@ public final class PipelineBench {
             modify[i] = (System.nanoTime() - s) / 1e6;
         }
         System.err.printf(Locale.ROOT, "[bench] Mongo alone, p50 ms: findById %.1f, find _id $in (worker states) %.1f,"
-                + " findAndModify no match (API apply) %.1f%n", median(byId), median(in), median(modify));
+                + " conditional update, no match (API apply) %.1f%n", median(byId), median(in), median(modify));
         System.err.printf(Locale.ROOT, "[bench] parts one after the other, p50 ms (n=%d): S3 put %.1f, S3 get %.1f,"
                         + " Mongo insert %.1f, request event acked %.1f, acked -> DONE seen %.1f%n", n, median(put),
                 median(get), median(insert), median(send), median(done));

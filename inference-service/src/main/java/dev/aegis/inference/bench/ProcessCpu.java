@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * CPU time of the local stack's processes, by part, so the bench can say where a phase's CPU
@@ -62,11 +61,5 @@ final class ProcessCpu {
             parts.append(String.format(Locale.ROOT, "%s %.1f, ", e.getKey(), ms));
         }
         return String.format(Locale.ROOT, "%stotal %.1f", parts, sum);
-    }
-
-    @Override
-    public String toString() {
-        return totals.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().toMillis() + "ms")
-                .collect(Collectors.joining(", "));
     }
 }
