@@ -32,7 +32,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The local MongoDB-protocol server's two fixes that the history page query relies on
+ * The local MongoDB-protocol server's own fixes (sorted pages, snapshots, id-bounded queries)
  * (deploy/local/dist/mongo {@code SnapshotH2Backend}), over the wire against the real process.
  */
 @RealServers(Server.MONGO)
@@ -83,6 +83,43 @@ class LocalMongoScanTest {
             assertThat(ids(c, Filters.eq("owner", "b"), sort, 1_320, 20)).as("past the end by %s", sort)
                     .containsExactlyElementsOf(full.subList(1_320, 1_333));
         }
+    }
+
+    /**
+     * A query naming {@code _id} and other fields (every conditional update by id) is bounded by the
+     * {@code _id} index and must still apply the other fields, as MongoDB does: a mismatch in any of
+     * them matches nothing, for finds, updates and deletes, with plain ids, {@code $in} and operators
+     * the index cannot serve ({@code $gt}, which still scans).
+     */
+    @Test
+    void queriesNamingTheIdAndOtherFieldsApplyAllOfThem() {
+        MongoCollection<Document> c = db.getCollection("byid");
+        List<Document> docs = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            docs.add(new Document("_id", String.format("d%02d", i)).append("status", i % 2 == 0 ? "PENDING" : "DONE")
+                    .append("owner", i % 3 == 0 ? "a" : "b"));
+        }
+        Mono.from(c.insertMany(docs)).block(WAIT);
+
+        assertThat(ids(c, Filters.and(Filters.eq("_id", "d04"), Filters.eq("status", "PENDING")))).containsExactly("d04");
+        assertThat(ids(c, Filters.and(Filters.eq("_id", "d04"), Filters.eq("status", "DONE")))).isEmpty();
+        assertThat(ids(c, Filters.and(Filters.eq("_id", "missing"), Filters.eq("status", "DONE")))).isEmpty();
+        assertThat(ids(c, Filters.and(Filters.in("_id", "d00", "d01", "d02", "d03", "missing"), Filters.eq("owner", "a"))))
+                .containsExactlyInAnyOrder("d00", "d03");
+        assertThat(ids(c, Filters.and(Filters.gt("_id", "d95"), Filters.eq("status", "PENDING"))))
+                .containsExactlyInAnyOrder("d96", "d98");
+
+        var update = new Document("$set", new Document("status", "DONE"));
+        var pending = Filters.and(Filters.eq("_id", "d10"), Filters.eq("status", "PENDING"));
+        assertThat(Mono.from(c.updateOne(pending, update)).block(WAIT).getModifiedCount()).isEqualTo(1);
+        assertThat(Mono.from(c.updateOne(pending, update)).block(WAIT).getMatchedCount()).isZero();
+        assertThat(ids(c, Filters.eq("status", "DONE"))).hasSize(51);
+
+        assertThat(Mono.from(c.deleteOne(Filters.and(Filters.eq("_id", "d12"), Filters.eq("owner", "b"))))
+                .block(WAIT).getDeletedCount()).isZero();
+        assertThat(Mono.from(c.deleteOne(Filters.and(Filters.eq("_id", "d12"), Filters.eq("owner", "a"))))
+                .block(WAIT).getDeletedCount()).isEqualTo(1);
+        assertThat(Mono.from(c.countDocuments()).block(WAIT)).isEqualTo(99);
     }
 
     /**
@@ -152,6 +189,10 @@ class LocalMongoScanTest {
         }
         Mono.from(c.insertMany(docs)).block(WAIT);
         Mono.from(c.deleteMany(new Document())).block(WAIT);
+    }
+
+    private static List<String> ids(MongoCollection<Document> c, Bson filter) {
+        return Flux.from(c.find(filter)).map(d -> d.getString("_id")).collectList().block(WAIT);
     }
 
     private static List<String> ids(MongoCollection<Document> c, Bson filter, Bson sort, int skip, int limit) {

@@ -11,6 +11,7 @@ import org.h2.mvstore.MVStore;
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
@@ -20,7 +21,8 @@ import de.bwaldvogel.mongo.wire.message.MongoMessage;
 import de.bwaldvogel.mongo.wire.message.MongoQuery;
 
 /**
- * mongo-java-server's H2 backend with two fixes of our own.
+ * mongo-java-server's H2 backend with three fixes of our own (the third, <b>id-bounded queries</b>,
+ * is described on {@code queryDocuments} below).
  *
  * <p><b>Snapshot pinning.</b> The stock backend iterates H2 MVStore maps without registering the
  * version it reads. A scan works on the map's root of one store version while MVStore's background
@@ -102,6 +104,28 @@ final class SnapshotH2Backend extends H2Backend {
         }
 
         private record Ranked(Document document, long seq) {
+        }
+
+        /**
+         * The stock code uses a unique index only when the query names exactly the index's keys, so
+         * {@code {_id: x, status: "PENDING"}} - every conditional update by id - scanned the whole
+         * collection (most of the local server's CPU per prediction). MongoDB bounds such a query
+         * by the {@code _id} index and filters the candidates with the rest; so does this.
+         */
+        @Override
+        protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize,
+                                             Document fieldSelector) {
+            Object id = query.get(getIdField());
+            if (query.size() > 1 && id != null) {
+                Document byId = new Document(getIdField(), id);
+                for (Index<Object> index : getIndexes()) {
+                    if (index.canHandle(byId)) {
+                        return matchDocuments(query, index.getPositions(byId), orderBy, skip, limit, batchSize,
+                                fieldSelector);
+                    }
+                }
+            }
+            return super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector);
         }
 
         @Override
