@@ -62,6 +62,8 @@ import reactor.core.publisher.Flux;
  *       raw single-image call timed the same way; {@code p50_overhead_back_to_back_ms} is the same
  *       without the pause, against the raw call back to back.</li>
  * </ul>
+ * Every timed phase, raw and pipeline, follows an untimed warm-up of {@code bench.warm-up-seconds}
+ * (180 s) of the paths they time, so that both measure a steady JVM, not one still compiling.
  * The concurrent phases print the CPU time each local process spent per image ({@link ProcessCpu}).
  * HTTP and token validation are not in the measured path (they do not depend on this design).
  * Prints one JSON line last. Not part of the build's tests: it needs the local stack.
@@ -77,8 +79,11 @@ import reactor.core.publisher.Flux;
  */
 public final class PipelineBench {
 
-    /** Untimed concurrent rounds (batched, then batch-1) until this much time has passed. */
-    private static final Duration WARM_UP = Duration.ofSeconds(Integer.getInteger("bench.warm-up-seconds", 60));
+    /** Untimed rounds (batched, batch-1, single requests) before any pipeline phase is timed, until this much time has passed. */
+    private static final Duration WARM_UP = Duration.ofSeconds(Integer.getInteger("bench.warm-up-seconds", 180));
+
+    /** Idle time between the warm-up and the idle-stack phases. */
+    private static final Duration SETTLE = Duration.ofSeconds(5);
 
     /** Pause before each request of the idle-stack latency phase. */
     private static final Duration PACE = Duration.ofMillis(Integer.getInteger("bench.pace-ms", 200));
@@ -159,7 +164,54 @@ public final class PipelineBench {
             decoded.add(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(inputs.get(i).bytes())));
         }
 
-        // raw: warm up, then the batched in-process model, then single images
+        // warm-up: the consumer groups must own their partitions before anything is timed; a
+        // request sent before its group's first position lookup is skipped (latest), so retry
+        awaitAssignment(context.getBean(KafkaListenerEndpointRegistry.class), "inference-worker", "inference-results");
+        int warmed = 0;
+        for (int attempt = 0; warmed < 3; attempt++) {
+            if (attempt == 20) {
+                throw new IllegalStateException("the in-process worker answered none of 20 warm-up requests");
+            }
+            PredictionDocument warm = predictions.submit(user, inputs.get(count + warmed)).block();
+            PredictionDocument answered = predictions.await(user, warm.id(), Duration.ofSeconds(20)).block();
+            if (answered != null && answered.status() == PredictionStatus.DONE) {
+                warmed++;
+            }
+        }
+
+        // Warm-up, untimed, like JMH's warm-up iterations: this JVM is seconds old, and what a
+        // service that has been up for a while no longer does - C2 compiling Kafka's, MongoDB's,
+        // Reactor's and Jackson's code - took a third of its CPU in the first concurrent rounds
+        // (perf), and still 1.1-2.3 s of JIT compiling (elapsed, all compiler threads) inside a
+        // 2-3 s measured batched phase after 60 s of warm-up. Every path the timed phases take runs here: the
+        // batched and the batch-1 worker with as many images as their timed phases, and single
+        // requests one at a time. The raw phases come after it too, so both sides run on the same
+        // steady JVM and settled machine.
+        List<ValidatedImage> warmUp = inputs.subList(3 * count + 2 * sequential + 3, 4 * count + 2 * sequential + 3);
+        KafkaListenerEndpointRegistry listeners = context.getBean(KafkaListenerEndpointRegistry.class);
+        var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        long warmUpEnd = System.nanoTime() + WARM_UP.toNanos();
+        for (int round = 1; System.nanoTime() < warmUpEnd; round++) {
+            long compiledBefore = jit.getTotalCompilationTime();
+            long start = System.nanoTime();
+            concurrent("warm-up " + round + ", batched (not counted)", predictions, user, warmUp);
+            workerPollSize(listeners, 1);
+            batcher.maxSize(1);
+            concurrent("warm-up " + round + ", batch-1 (not counted)", predictions, user, warmUp);
+            batcher.maxSize(maxBatch);
+            workerPollSize(listeners, maxBatch);
+            for (ValidatedImage image : warmUp.subList(0, Math.min(10, warmUp.size()))) {
+                PredictionDocument doc = predictions.submit(user, image).block();
+                require(predictions.await(user, doc.id(), Duration.ofSeconds(60)).block());
+            }
+            System.err.printf(Locale.ROOT, "[bench] warm-up %d: JIT compiling (elapsed, all compiler threads) %.0f%%"
+                    + " of the round%n", round, 100 * (jit.getTotalCompilationTime() - compiledBefore)
+                    / ((System.nanoTime() - start) / 1e6));
+        }
+        // the warm-up's tail (the history service's copies, offset commits) ends before the idle-stack phase
+        Thread.sleep(SETTLE.toMillis());
+
+        // raw: the model's first call, then the batched in-process model, then single images
         raw(model, detector, decoded.subList(0, Math.min(maxBatch, decoded.size())), maxBatch);
         long t0 = System.nanoTime();
         raw(model, detector, decoded, maxBatch);
@@ -183,20 +235,37 @@ public final class PipelineBench {
             rawPaced[i] = (System.nanoTime() - s) / 1e6;
         }
 
-        // warm-up: the consumer groups must own their partitions before anything is timed; a
-        // request sent before its group's first position lookup is skipped (latest), so retry
-        awaitAssignment(context.getBean(KafkaListenerEndpointRegistry.class), "inference-worker", "inference-results");
-        int warmed = 0;
-        for (int attempt = 0; warmed < 3; attempt++) {
-            if (attempt == 20) {
-                throw new IllegalStateException("the in-process worker answered none of 20 warm-up requests");
-            }
-            PredictionDocument warm = predictions.submit(user, inputs.get(count + warmed)).block();
-            PredictionDocument answered = predictions.await(user, warm.id(), Duration.ofSeconds(20)).block();
-            if (answered != null && answered.status() == PredictionStatus.DONE) {
-                warmed++;
-            }
-        }
+        // pipeline under concurrent load, right after the warm-up's rounds of the same work:
+        // dynamic batching, then a batch-size-1 worker
+
+        ProcessCpu cpu0 = ProcessCpu.snapshot();
+        var commands0 = context.getBean(MongoCommandCounter.class).snapshot();
+        double pipelinePerSecond = concurrent("batched", predictions, user, inputs.subList(count + sequential + 3,
+                count + sequential + count + 3));
+        ProcessCpu cpu1 = ProcessCpu.snapshot();
+        MongoCommandCounter commands = context.getBean(MongoCommandCounter.class);
+        System.err.printf(Locale.ROOT, "[bench] batched, MongoDB commands per image from this JVM: %s%n",
+                MongoCommandCounter.perImage(commands0, commands.snapshot(), count));
+        var commands1 = commands.snapshot();
+        System.err.printf(Locale.ROOT, "[bench] batched, CPU ms per image: %s; JIT compiling %d ms%n",
+                cpu1.perImageSince(cpu0, count), jit.getTotalCompilationTime() - cpu0.jitMillis());
+        // the batch-size-1 worker is the worker deployed with batch.max-size=1: one record per
+        // poll (its result acknowledged and its offset committed before the next), one image
+        // per model call; only the model call at batch 1 would keep the batched worker's polls
+        workerPollSize(listeners, 1);
+        batcher.maxSize(1);
+        double batchOnePerSecond = concurrent("batch-1", predictions, user, inputs.subList(count + sequential + count + 3,
+                count + sequential + 2 * count + 3));
+        ProcessCpu cpu2 = ProcessCpu.snapshot();
+        System.err.printf(Locale.ROOT, "[bench] batch-1, MongoDB commands per image from this JVM: %s%n",
+                MongoCommandCounter.perImage(commands1, commands.snapshot(), count));
+        System.err.printf(Locale.ROOT, "[bench] batch-1, CPU ms per image: %s; JIT compiling %d ms%n",
+                cpu2.perImageSince(cpu1, count), jit.getTotalCompilationTime() - cpu1.jitMillis());
+        batcher.maxSize(maxBatch);
+        workerPollSize(listeners, maxBatch);
+
+        // the concurrent phases' tail ends before the idle-stack phases
+        Thread.sleep(SETTLE.toMillis());
 
         // pipeline, idle stack, one request at a time
         double[] pipelineSingle = new double[sequential];
@@ -247,56 +316,6 @@ public final class PipelineBench {
                 median(pacedSingle) - median(pacedSubmit), median(pacedSingle));
 
         components(context, user, inputs.subList(count + sequential + 3, count + sequential + 3 + Math.min(20, count)));
-
-        // pipeline under concurrent load: dynamic batching, then a batch-size-1 worker
-        // Both concurrent paths untimed first, like JMH's warm-up iterations: this JVM is seconds
-        // old, and C2 compiling Kafka's, MongoDB's, Reactor's and Jackson's code took a third of
-        // its CPU in the first concurrent rounds (perf), and each round was faster than the one
-        // before; a service that has been up for a while has done that. The raw phase needs no
-        // such warm-up: its work is TensorFlow's.
-        List<ValidatedImage> warmUp = inputs.subList(3 * count + 2 * sequential + 3, 4 * count + 2 * sequential + 3);
-        KafkaListenerEndpointRegistry listeners = context.getBean(KafkaListenerEndpointRegistry.class);
-        var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
-        long warmUpEnd = System.nanoTime() + WARM_UP.toNanos();
-        for (int round = 1; System.nanoTime() < warmUpEnd; round++) {
-            long compiledBefore = jit.getTotalCompilationTime();
-            long start = System.nanoTime();
-            concurrent("warm-up " + round + ", batched (not counted)", predictions, user, warmUp);
-            workerPollSize(listeners, 1);
-            batcher.maxSize(1);
-            concurrent("warm-up " + round + ", batch-1 (not counted)", predictions, user,
-                    warmUp.subList(0, Math.max(1, count / 2)));
-            batcher.maxSize(maxBatch);
-            workerPollSize(listeners, maxBatch);
-            System.err.printf(Locale.ROOT, "[bench] warm-up %d: JIT compiling (elapsed, all compiler threads) %.0f%%"
-                    + " of the round%n", round, 100 * (jit.getTotalCompilationTime() - compiledBefore)
-                    / ((System.nanoTime() - start) / 1e6));
-        }
-        ProcessCpu cpu0 = ProcessCpu.snapshot();
-        var commands0 = context.getBean(MongoCommandCounter.class).snapshot();
-        double pipelinePerSecond = concurrent("batched", predictions, user, inputs.subList(count + sequential + 3,
-                count + sequential + count + 3));
-        ProcessCpu cpu1 = ProcessCpu.snapshot();
-        MongoCommandCounter commands = context.getBean(MongoCommandCounter.class);
-        System.err.printf(Locale.ROOT, "[bench] batched, MongoDB commands per image from this JVM: %s%n",
-                MongoCommandCounter.perImage(commands0, commands.snapshot(), count));
-        var commands1 = commands.snapshot();
-        System.err.printf(Locale.ROOT, "[bench] batched, CPU ms per image: %s; JIT compiling %d ms%n",
-                cpu1.perImageSince(cpu0, count), jit.getTotalCompilationTime() - cpu0.jitMillis());
-        // the batch-size-1 worker is the worker deployed with batch.max-size=1: one record per
-        // poll (its result acknowledged and its offset committed before the next), one image
-        // per model call; only the model call at batch 1 would keep the batched worker's polls
-        workerPollSize(listeners, 1);
-        batcher.maxSize(1);
-        double batchOnePerSecond = concurrent("batch-1", predictions, user, inputs.subList(count + sequential + count + 3,
-                count + sequential + 2 * count + 3));
-        ProcessCpu cpu2 = ProcessCpu.snapshot();
-        System.err.printf(Locale.ROOT, "[bench] batch-1, MongoDB commands per image from this JVM: %s%n",
-                MongoCommandCounter.perImage(commands1, commands.snapshot(), count));
-        System.err.printf(Locale.ROOT, "[bench] batch-1, CPU ms per image: %s; JIT compiling %d ms%n",
-                cpu2.perImageSince(cpu1, count), jit.getTotalCompilationTime() - cpu1.jitMillis());
-        batcher.maxSize(maxBatch);
-        workerPollSize(listeners, maxBatch);
 
         double overhead = median(pacedSingle) - median(rawPaced);
         double backToBack = median(pipelineSingle) - median(rawSingle);
