@@ -89,7 +89,8 @@ class LocalMongoScanTest {
      * A query naming {@code _id} and other fields (every conditional update by id) is bounded by the
      * {@code _id} index and must still apply the other fields, as MongoDB does: a mismatch in any of
      * them matches nothing, for finds, updates and deletes, with plain ids, {@code $in} and operators
-     * the index cannot serve ({@code $gt}, which still scans).
+     * the index cannot serve ({@code $gt}, which still scans), written as one document (as Spring
+     * Data's {@code Criteria} renders them) or as {@code $and} (as the driver's {@code Filters.and}).
      */
     @Test
     void queriesNamingTheIdAndOtherFieldsApplyAllOfThem() {
@@ -101,25 +102,36 @@ class LocalMongoScanTest {
         }
         Mono.from(c.insertMany(docs)).block(WAIT);
 
-        assertThat(ids(c, Filters.and(Filters.eq("_id", "d04"), Filters.eq("status", "PENDING")))).containsExactly("d04");
-        assertThat(ids(c, Filters.and(Filters.eq("_id", "d04"), Filters.eq("status", "DONE")))).isEmpty();
-        assertThat(ids(c, Filters.and(Filters.eq("_id", "missing"), Filters.eq("status", "DONE")))).isEmpty();
-        assertThat(ids(c, Filters.and(Filters.in("_id", "d00", "d01", "d02", "d03", "missing"), Filters.eq("owner", "a"))))
-                .containsExactlyInAnyOrder("d00", "d03");
-        assertThat(ids(c, Filters.and(Filters.gt("_id", "d95"), Filters.eq("status", "PENDING"))))
-                .containsExactlyInAnyOrder("d96", "d98");
+        for (boolean and : List.of(false, true)) {
+            assertThat(ids(c, both(and, "_id", "d04", "status", "PENDING"))).as("and=%s", and).containsExactly("d04");
+            assertThat(ids(c, both(and, "_id", "d04", "status", "DONE"))).as("and=%s", and).isEmpty();
+            assertThat(ids(c, both(and, "_id", "missing", "status", "DONE"))).as("and=%s", and).isEmpty();
+            assertThat(ids(c, both(and, "_id", new Document("$in", List.of("d00", "d01", "d02", "d03", "missing")),
+                    "owner", "a"))).as("and=%s", and).containsExactlyInAnyOrder("d00", "d03");
+            assertThat(ids(c, both(and, "_id", new Document("$gt", "d95"), "status", "PENDING"))).as("and=%s", and)
+                    .containsExactlyInAnyOrder("d96", "d98");
+        }
 
         var update = new Document("$set", new Document("status", "DONE"));
-        var pending = Filters.and(Filters.eq("_id", "d10"), Filters.eq("status", "PENDING"));
-        assertThat(Mono.from(c.updateOne(pending, update)).block(WAIT).getModifiedCount()).isEqualTo(1);
-        assertThat(Mono.from(c.updateOne(pending, update)).block(WAIT).getMatchedCount()).isZero();
-        assertThat(ids(c, Filters.eq("status", "DONE"))).hasSize(51);
+        for (boolean and : List.of(false, true)) {
+            String id = and ? "d20" : "d10";
+            Bson pending = both(and, "_id", id, "status", "PENDING");
+            assertThat(Mono.from(c.updateOne(pending, update)).block(WAIT).getModifiedCount()).as(id).isEqualTo(1);
+            assertThat(Mono.from(c.updateOne(pending, update)).block(WAIT).getMatchedCount()).as(id).isZero();
+        }
+        assertThat(ids(c, Filters.eq("status", "DONE"))).hasSize(52);
 
-        assertThat(Mono.from(c.deleteOne(Filters.and(Filters.eq("_id", "d12"), Filters.eq("owner", "b"))))
-                .block(WAIT).getDeletedCount()).isZero();
-        assertThat(Mono.from(c.deleteOne(Filters.and(Filters.eq("_id", "d12"), Filters.eq("owner", "a"))))
-                .block(WAIT).getDeletedCount()).isEqualTo(1);
-        assertThat(Mono.from(c.countDocuments()).block(WAIT)).isEqualTo(99);
+        assertThat(Mono.from(c.deleteOne(both(false, "_id", "d12", "owner", "b"))).block(WAIT).getDeletedCount()).isZero();
+        assertThat(Mono.from(c.deleteOne(both(true, "_id", "d12", "owner", "b"))).block(WAIT).getDeletedCount()).isZero();
+        assertThat(Mono.from(c.deleteOne(both(false, "_id", "d12", "owner", "a"))).block(WAIT).getDeletedCount()).isEqualTo(1);
+        assertThat(Mono.from(c.deleteOne(both(true, "_id", "d15", "owner", "a"))).block(WAIT).getDeletedCount()).isEqualTo(1);
+        assertThat(Mono.from(c.countDocuments()).block(WAIT)).isEqualTo(98);
+    }
+
+    /** {@code {k1: v1, k2: v2}}, or the same as {@code {$and: [{k1: v1}, {k2: v2}]}}. */
+    private static Bson both(boolean and, String k1, Object v1, String k2, Object v2) {
+        return and ? new Document("$and", List.of(new Document(k1, v1), new Document(k2, v2)))
+                : new Document(k1, v1).append(k2, v2);
     }
 
     /**

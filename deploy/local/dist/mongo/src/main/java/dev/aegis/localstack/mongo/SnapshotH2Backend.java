@@ -110,13 +110,15 @@ final class SnapshotH2Backend extends H2Backend {
          * The stock code uses a unique index only when the query names exactly the index's keys, so
          * {@code {_id: x, status: "PENDING"}} - every conditional update by id - scanned the whole
          * collection (most of the local server's CPU per prediction). MongoDB bounds such a query
-         * by the {@code _id} index and filters the candidates with the rest; so does this.
+         * by the {@code _id} index and filters the candidates with the rest; so does this, for an
+         * {@code _id} condition at the top level or in a top-level {@code $and} (the Java driver's
+         * {@code Filters.and} always renders one).
          */
         @Override
         protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize,
                                              Document fieldSelector) {
-            Object id = query.get(getIdField());
-            if (query.size() > 1 && id != null) {
+            Object id = idCondition(query);
+            if (id != null) {
                 Document byId = new Document(getIdField(), id);
                 for (Index<Object> index : getIndexes()) {
                     if (index.canHandle(byId)) {
@@ -126,6 +128,21 @@ final class SnapshotH2Backend extends H2Backend {
                 }
             }
             return super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector);
+        }
+
+        /** The {@code _id} condition every match must meet, if the query has one. */
+        private Object idCondition(Document query) {
+            if (query.get(getIdField()) != null) {
+                return query.get(getIdField());
+            }
+            if (query.get("$and") instanceof List<?> clauses) {
+                for (Object clause : clauses) {
+                    if (clause instanceof Document d && d.get(getIdField()) != null) {
+                        return d.get(getIdField());
+                    }
+                }
+            }
+            return null;
         }
 
         @Override
