@@ -61,6 +61,14 @@ import reactor.core.publisher.Flux;
  *       that one's tail - record write, history copy, commits - is over) minus the median of the
  *       raw single-image call timed the same way; {@code p50_overhead_back_to_back_ms} is the same
  *       without the pause, against the raw call back to back.</li>
+ *   <li>{@code raw_cpu_ms_per_image}, {@code pipeline_service_cpu_ms_per_image} and
+ *       {@code pipeline_servers_cpu_ms_per_image}: CPU time per image of this JVM in the raw
+ *       batched phase, of this JVM (api + worker + model) in the batched pipeline phase, and of
+ *       every other local process (Kafka, MongoDB, S3, the other services) in that phase;
+ *       {@code service_cpu_ratio} is the first over the second. Here every process shares the
+ *       same cores, so the throughput ratio is bounded by model / (service + servers); with the
+ *       servers on machines of their own (the Kubernetes layout) the bound is this CPU ratio. It
+ *       is CPU accounting, not a throughput measured that way.</li>
  * </ul>
  * Every timed phase, raw and pipeline, follows an untimed warm-up of {@code bench.warm-up-seconds}
  * (180 s) of the paths they time, so that both measure a steady JVM, not one still compiling.
@@ -213,9 +221,11 @@ public final class PipelineBench {
 
         // raw: the model's first call, then the batched in-process model, then single images
         raw(model, detector, decoded.subList(0, Math.min(maxBatch, decoded.size())), maxBatch);
+        ProcessCpu rawCpu0 = ProcessCpu.snapshot();
         long t0 = System.nanoTime();
         raw(model, detector, decoded, maxBatch);
         double rawPerSecond = count / seconds(t0);
+        double rawCpuPerImage = ProcessCpu.snapshot().benchJvmPerImageSince(rawCpu0, count);
         double[] rawSingle = new double[sequential];
         long rawSingleStart = System.nanoTime();
         for (int i = 0; i < sequential; i++) {
@@ -243,6 +253,8 @@ public final class PipelineBench {
         double pipelinePerSecond = concurrent("batched", predictions, user, inputs.subList(count + sequential + 3,
                 count + sequential + count + 3));
         ProcessCpu cpu1 = ProcessCpu.snapshot();
+        double serviceCpuPerImage = cpu1.benchJvmPerImageSince(cpu0, count);
+        double serversCpuPerImage = cpu1.othersPerImageSince(cpu0, count);
         MongoCommandCounter commands = context.getBean(MongoCommandCounter.class);
         System.err.printf(Locale.ROOT, "[bench] batched, MongoDB commands per image from this JVM: %s%n",
                 MongoCommandCounter.perImage(commands0, commands.snapshot(), count));
@@ -325,11 +337,14 @@ public final class PipelineBench {
                         + "\"raw_p50_ms\":%.2f,\"raw_p50_paced_ms\":%.2f,\"pipeline_p50_ms\":%.2f,\"p50_overhead_ms\":%.2f,"
                         + "\"p50_overhead_back_to_back_ms\":%.2f,"
                         + "\"raw_batch1_images_per_s\":%.1f,\"raw_batching_speedup\":%.2f,"
+                        + "\"raw_cpu_ms_per_image\":%.2f,\"pipeline_service_cpu_ms_per_image\":%.2f,"
+                        + "\"pipeline_servers_cpu_ms_per_image\":%.2f,\"service_cpu_ratio\":%.3f,"
                         + "\"load_average_1m\":%.2f}%n",
                 model.card().name(), model.card().version(), count, maxBatch, rawPerSecond, pipelinePerSecond,
                 pipelinePerSecond / rawPerSecond, batchOnePerSecond, pipelinePerSecond / batchOnePerSecond,
                 median(rawSingle), median(rawPaced), median(pacedSingle), overhead, backToBack, rawBatchOnePerSecond,
-                rawPerSecond / rawBatchOnePerSecond,
+                rawPerSecond / rawBatchOnePerSecond, rawCpuPerImage, serviceCpuPerImage, serversCpuPerImage,
+                rawCpuPerImage / serviceCpuPerImage,
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 

@@ -22,6 +22,8 @@ final class ProcessCpu {
             Map.entry("gateway", "gateway-"),
             Map.entry("keycloak", "keycloak"));
 
+    private static final String BENCH_JVM = "bench JVM (api + worker + model)";
+
     private final Map<String, Duration> totals;
     private final long jitMillis;
 
@@ -37,7 +39,7 @@ final class ProcessCpu {
 
     static ProcessCpu snapshot() {
         Map<String, Duration> totals = new LinkedHashMap<>();
-        totals.put("bench JVM (api + worker + model)", ProcessHandle.current().info().totalCpuDuration()
+        totals.put(BENCH_JVM, ProcessHandle.current().info().totalCpuDuration()
                 .orElse(Duration.ZERO));
         ProcessHandle.allProcesses().forEach(process -> {
             String line = process.info().commandLine().orElse("");
@@ -51,12 +53,27 @@ final class ProcessCpu {
         return new ProcessCpu(totals);
     }
 
+    /** CPU ms per image of this JVM alone between {@code before} and this snapshot. */
+    double benchJvmPerImageSince(ProcessCpu before, int images) {
+        return msPerImage(before, BENCH_JVM, images);
+    }
+
+    /** CPU ms per image of every other process (the servers) between {@code before} and this snapshot. */
+    double othersPerImageSince(ProcessCpu before, int images) {
+        return totals.keySet().stream().filter(part -> !part.equals(BENCH_JVM))
+                .mapToDouble(part -> msPerImage(before, part, images)).sum();
+    }
+
+    private double msPerImage(ProcessCpu before, String part, int images) {
+        return (totals.get(part).toNanos() - before.totals.getOrDefault(part, Duration.ZERO).toNanos()) / 1e6 / images;
+    }
+
     /** "part ms, ..." of CPU per image between {@code before} and this snapshot. */
     String perImageSince(ProcessCpu before, int images) {
         double sum = 0;
         StringBuilder parts = new StringBuilder();
         for (Map.Entry<String, Duration> e : totals.entrySet()) {
-            double ms = (e.getValue().toNanos() - before.totals.getOrDefault(e.getKey(), Duration.ZERO).toNanos()) / 1e6 / images;
+            double ms = msPerImage(before, e.getKey(), images);
             sum += ms;
             parts.append(String.format(Locale.ROOT, "%s %.1f, ", e.getKey(), ms));
         }
