@@ -90,6 +90,9 @@ public final class PipelineBench {
     /** Untimed rounds (batched, batch-1, single requests) before any pipeline phase is timed, until this much time has passed. */
     private static final Duration WARM_UP = Duration.ofSeconds(Integer.getInteger("bench.warm-up-seconds", 180));
 
+    /** The history service's collection in the shared local database (its HistoryRecord.COLLECTION). */
+    private static final String HISTORY_COLLECTION = "history";
+
     /** Idle time between the warm-up and the idle-stack phases. */
     private static final Duration SETTLE = Duration.ofSeconds(5);
 
@@ -135,12 +138,19 @@ public final class PipelineBench {
                 // a failed run must not leave PENDING requests for the stack's own worker to redo
                 context.getBean(UploadStore.class).deleteAll(user).block(Duration.ofMinutes(2));
                 context.getBean(PredictionService.class).deleteAll(user).block(Duration.ofMinutes(2));
-                // and the bench user's copies elsewhere (the history service's records: thousands a
-                // run, which slowed the local MongoDB server's later runs) go the way any user's do
-                context.getBean(EventPublisher.class).publish(Topics.USER_ERASURE, user,
-                        CloudEvent.of(EventPublisher.SOURCE, EventTypes.USER_ERASURE_REQUESTED, user, user,
-                                UUID.randomUUID().toString(), new dev.aegis.events.UserErasureRequested(
-                                        "pipeline benchmark user"))).block(Duration.ofMinutes(1));
+                // and the history service's copies (thousands a run; 88k of them had piled up and
+                // slowed the local MongoDB server). That service is where erasures start - its API
+                // deletes, then publishes the erasure event for the others - and it does not consume
+                // the event, which is what this bench published before; the bench has no token for
+                // that API, so it removes them from the shared local MongoDB itself, after the
+                // history service's last copies had time to land
+                Thread.sleep(SETTLE.toMillis());
+                long removed = context.getBean(org.springframework.data.mongodb.core.ReactiveMongoTemplate.class)
+                        .remove(org.springframework.data.mongodb.core.query.Query.query(
+                                org.springframework.data.mongodb.core.query.Criteria.where("userId").is(user)),
+                                HISTORY_COLLECTION)
+                        .map(com.mongodb.client.result.DeleteResult::getDeletedCount).block(Duration.ofMinutes(5));
+                System.err.printf(Locale.ROOT, "[bench] removed the bench user's %d history records%n", removed);
             }
         } catch (Exception | Error e) {
             e.printStackTrace();
