@@ -149,8 +149,9 @@ public class DynamicBatcher implements SmartLifecycle {
             inputs[i] = model.model().preprocess(batch.get(i).image());
         }
         List<Prediction> predictions = model.model().predict(java.util.Arrays.asList(inputs));
+        // the detector compares against the classification's own probabilities: no second clean pass
         List<dev.aegis.model.detect.DetectorVerdict> verdicts = model.detector() == null ? null
-                : model.detector().checkBatch(inputs);
+                : model.detector().checkBatch(inputs, predictions.stream().map(Prediction::probabilities).toArray(float[][]::new));
         long nanos = System.nanoTime() - start;
         latency.record(nanos, TimeUnit.NANOSECONDS);
         batchSizes.record(batch.size());

@@ -124,7 +124,15 @@ public final class AdversarialDetector implements AutoCloseable {
     }
 
     public List<DetectorVerdict> checkBatch(float[][] inputs) {
-        List<Scores> scores = scores(inputs);
+        return checkBatch(inputs, null);
+    }
+
+    /**
+     * Verdicts of a batch the caller has just classified: {@code clean} holds the model's
+     * probabilities on {@code inputs}, so feature squeezing does not repeat that forward pass.
+     */
+    public List<DetectorVerdict> checkBatch(float[][] inputs, float[][] clean) {
+        List<Scores> scores = scores(inputs, clean);
         double threshold = threshold();
         List<DetectorVerdict> out = new ArrayList<>(scores.size());
         for (Scores s : scores) {
@@ -140,8 +148,13 @@ public final class AdversarialDetector implements AutoCloseable {
 
     /** Component and combined scores; one forward pass per squeezer plus one, plus one of the detector network. */
     public List<Scores> scores(float[][] inputs) {
+        return scores(inputs, null);
+    }
+
+    /** As {@link #scores(float[][])}, given the model's probabilities on the inputs (null: computed here). */
+    public List<Scores> scores(float[][] inputs, float[][] clean) {
         double[] sq = squeezers.isEmpty() ? new double[inputs.length]
-                : FeatureSqueezingDetector.scores(model, inputs, squeezers);
+                : FeatureSqueezingDetector.scores(model, inputs, squeezers, clean);
         double[] ln = new double[inputs.length];
         if (learned == null) {
             Arrays.fill(ln, Double.NaN);

@@ -57,7 +57,16 @@ public final class FeatureSqueezingDetector {
 
     /** Joint score: the largest L1 distance over the squeezers; one forward pass per squeezer plus one. */
     public static double[] scores(Classifier model, float[][] inputs, List<Squeezer> squeezers) {
-        double[][] d = distances(model, inputs, squeezers);
+        return scores(model, inputs, squeezers, null);
+    }
+
+    /**
+     * As {@link #scores(Classifier, float[][], List)}, with the model's probabilities on the inputs
+     * themselves when the caller already has them (a classifying worker does): one forward pass
+     * per squeezer. Null: computed here.
+     */
+    public static double[] scores(Classifier model, float[][] inputs, List<Squeezer> squeezers, float[][] clean) {
+        double[][] d = distances(model, inputs, squeezers, clean);
         double[] scores = new double[inputs.length];
         for (double[] perSqueezer : d) {
             for (int i = 0; i < scores.length; i++) {
@@ -77,8 +86,15 @@ public final class FeatureSqueezingDetector {
      * squeezer: {@code [squeezer][input]}, each in 0..2. Squeezers work in pixel space [0,1].
      */
     public static double[][] distances(Classifier model, float[][] inputs, List<Squeezer> squeezers) {
+        return distances(model, inputs, squeezers, null);
+    }
+
+    private static double[][] distances(Classifier model, float[][] inputs, List<Squeezer> squeezers, float[][] clean) {
+        if (clean != null && clean.length != inputs.length) {
+            throw new IllegalArgumentException(clean.length + " rows of probabilities for " + inputs.length + " inputs");
+        }
         ModelCard.Input in = model.card().input();
-        float[][] p0 = model.probabilities(inputs);
+        float[][] p0 = clean != null ? clean : model.probabilities(inputs);
         float[][] pixels = new float[inputs.length][];
         for (int i = 0; i < inputs.length; i++) {
             pixels[i] = Pixels.toPixelSpace(inputs[i], in);

@@ -137,6 +137,43 @@ class AdversarialDetectorTest {
     }
 
     @Test
+    void givenTheClassificationsProbabilitiesItSkipsTheCleanPassAndScoresTheSame() {
+        float[][] x = java.util.Arrays.copyOf(TinyModels.testSet().x(), 12);
+        try (Model model = Model.load(TinyModels.trained(), RuntimeOptions.threads(1))) {
+            int[] passes = new int[1];
+            dev.aegis.model.Classifier counted = new dev.aegis.model.Classifier() {
+                @Override
+                public ModelCard card() {
+                    return model.card();
+                }
+
+                @Override
+                public float[][] probabilities(float[][] inputs) {
+                    passes[0]++;
+                    return model.probabilities(inputs);
+                }
+
+                @Override
+                public dev.aegis.model.LossGradient lossGradient(float[][] inputs, int[] labels) {
+                    return model.lossGradient(inputs, labels);
+                }
+            };
+            AdversarialDetector d = new AdversarialDetector(counted,
+                    new ModelCard.Detector(List.of("bit-depth-3", "median-2x2"), 0.25, 0.05), null);
+            List<DetectorVerdict> alone = d.checkBatch(x);
+            assertThat(passes[0]).isEqualTo(3);
+            List<DetectorVerdict> reused = d.checkBatch(x, model.probabilities(x));
+            assertThat(passes[0]).isEqualTo(5);
+            for (int i = 0; i < x.length; i++) {
+                assertThat(reused.get(i).score()).isCloseTo(alone.get(i).score(), within(1e-6));
+                assertThat(reused.get(i).flagged()).isEqualTo(alone.get(i).flagged());
+            }
+            assertThatThrownBy(() -> d.checkBatch(x, new float[3][]))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3 rows of probabilities for 12 inputs");
+        }
+    }
+
+    @Test
     void aCardThatNamesAMissingDetectorFolderIsRejectedWithAClearMessage(@TempDir Path tmp) throws IOException {
         Path dir = copy(TinyModels.trained(), tmp.resolve("model"));
         ModelCard card = ModelCard.read(dir);

@@ -37,6 +37,39 @@ class SqueezerTest {
     }
 
     @Test
+    void everyMedianSizeMatchesSortingEachWindow() {
+        SplittableRandom random = new SplittableRandom(7);
+        for (int size = 2; size <= 5; size++) {
+            int h = 9, w = 7, c = 3;
+            float[] img = new float[h * w * c];
+            for (int i = 0; i < img.length; i++) {
+                // half of them from a few values, so that windows hold ties as well
+                img[i] = random.nextBoolean() ? random.nextInt(6) / 5f : (float) random.nextDouble();
+            }
+            float[] out = new Squeezer.Median(size).squeeze(img, h, w, c);
+            int lo = -(size / 2);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    for (int ch = 0; ch < c; ch++) {
+                        float[] window = new float[size * size];
+                        int k = 0;
+                        for (int dy = 0; dy < size; dy++) {
+                            for (int dx = 0; dx < size; dx++) {
+                                int yy = Math.min(h - 1, Math.max(0, y + lo + dy));
+                                int xx = Math.min(w - 1, Math.max(0, x + lo + dx));
+                                window[k++] = img[(yy * w + xx) * c + ch];
+                            }
+                        }
+                        java.util.Arrays.sort(window);
+                        assertThat(out[(y * w + x) * c + ch]).as("median %dx%d at (%d,%d,%d)", size, size, y, x, ch)
+                                .isEqualTo(window[window.length / 2]);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void nonLocalMeansMatchesTheDirectDefinitionAndKeepsFlatImages() {
         SplittableRandom r = new SplittableRandom(3);
         int h = 9;
