@@ -70,8 +70,12 @@ import reactor.core.publisher.Flux;
  *       servers on machines of their own (the Kubernetes layout) the bound is this CPU ratio. It
  *       is CPU accounting, not a throughput measured that way.</li>
  * </ul>
- * Every timed phase, raw and pipeline, follows an untimed warm-up of {@code bench.warm-up-seconds}
- * (180 s) of the paths they time, so that both measure a steady JVM, not one still compiling.
+ * Every timed phase, raw and pipeline, follows an untimed warm-up of the paths they time, so that
+ * both measure a steady JVM, not one still compiling: rounds for at least
+ * {@code bench.warm-up-seconds} (180 s), then until a round in which the JIT compiler threads
+ * took under {@code bench.warm-up-jit-percent} (3 %) of this JVM's CPU, at most
+ * {@code bench.warm-up-max-seconds} (480 s). The concurrent phases also print this JVM's CPU
+ * per image by kind of thread (TensorFlow's pool, the compiler, Kafka's and the HTTP clients').
  * The concurrent phases print the CPU time each local process spent per image ({@link ProcessCpu}).
  * HTTP and token validation are not in the measured path (they do not depend on this design).
  * Prints one JSON line last. Not part of the build's tests: it needs the local stack.
@@ -87,8 +91,14 @@ import reactor.core.publisher.Flux;
  */
 public final class PipelineBench {
 
-    /** Untimed rounds (batched, batch-1, single requests) before any pipeline phase is timed, until this much time has passed. */
+    /** Untimed rounds (batched, batch-1, single requests) before any phase is timed: at least this long, */
     private static final Duration WARM_UP = Duration.ofSeconds(Integer.getInteger("bench.warm-up-seconds", 180));
+
+    /** then until a round whose JIT compiling took less than this share of this JVM's CPU, */
+    private static final double WARM_UP_JIT_PERCENT = Double.parseDouble(System.getProperty("bench.warm-up-jit-percent", "3"));
+
+    /** but no longer than this. */
+    private static final Duration WARM_UP_MAX = Duration.ofSeconds(Integer.getInteger("bench.warm-up-max-seconds", 480));
 
     /** The history service's collection in the shared local database (its HistoryRecord.COLLECTION). */
     private static final String HISTORY_COLLECTION = "history";
@@ -201,16 +211,22 @@ public final class PipelineBench {
         // service that has been up for a while no longer does - C2 compiling Kafka's, MongoDB's,
         // Reactor's and Jackson's code - took a third of its CPU in the first concurrent rounds
         // (perf), and still 1.1-2.3 s of JIT compiling (elapsed, all compiler threads) inside a
-        // 2-3 s measured batched phase after 60 s of warm-up. Every path the timed phases take runs here: the
+        // 2-3 s measured batched phase after 60 s of warm-up, and after 180 s the compiler threads
+        // still took 3-10 % of this JVM's CPU per round with the B0 (under 3 % only after ~300 s):
+        // hence rounds until the compiler is quiet. Every path the timed phases take runs here: the
         // batched and the batch-1 worker with as many images as their timed phases, and single
         // requests one at a time. The raw phases come after it too, so both sides run on the same
         // steady JVM and settled machine.
         List<ValidatedImage> warmUp = inputs.subList(3 * count + 2 * sequential + 3, 4 * count + 2 * sequential + 3);
         KafkaListenerEndpointRegistry listeners = context.getBean(KafkaListenerEndpointRegistry.class);
         var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
-        long warmUpEnd = System.nanoTime() + WARM_UP.toNanos();
-        for (int round = 1; System.nanoTime() < warmUpEnd; round++) {
+        long warmUpStart = System.nanoTime();
+        double jitPercent = 100;
+        int round = 1;
+        for (; System.nanoTime() - warmUpStart < WARM_UP.toNanos()
+                || (jitPercent >= WARM_UP_JIT_PERCENT && System.nanoTime() - warmUpStart < WARM_UP_MAX.toNanos()); round++) {
             long compiledBefore = jit.getTotalCompilationTime();
+            ProcessCpu roundCpu0 = ProcessCpu.snapshot();
             long start = System.nanoTime();
             concurrent("warm-up " + round + ", batched (not counted)", predictions, user, warmUp);
             workerPollSize(listeners, 1);
@@ -222,10 +238,17 @@ public final class PipelineBench {
                 PredictionDocument doc = predictions.submit(user, image).block();
                 require(predictions.await(user, doc.id(), Duration.ofSeconds(60)).block());
             }
+            ProcessCpu roundCpu1 = ProcessCpu.snapshot();
+            jitPercent = 100.0 * roundCpu1.jitCpuMillisSince(roundCpu0) / Math.max(1, roundCpu1.benchJvmMillisSince(roundCpu0));
             System.err.printf(Locale.ROOT, "[bench] warm-up %d: JIT compiling (elapsed, all compiler threads) %.0f%%"
-                    + " of the round%n", round, 100 * (jit.getTotalCompilationTime() - compiledBefore)
-                    / ((System.nanoTime() - start) / 1e6));
+                    + " of the round; compiler threads' CPU %d ms, %.1f%% of this JVM's%n", round,
+                    100 * (jit.getTotalCompilationTime() - compiledBefore) / ((System.nanoTime() - start) / 1e6),
+                    roundCpu1.jitCpuMillisSince(roundCpu0), jitPercent);
         }
+        double warmUpSeconds = seconds(warmUpStart);
+        System.err.printf(Locale.ROOT, "[bench] warm-up: %d rounds in %.0f s, %s%n", round - 1, warmUpSeconds,
+                jitPercent < WARM_UP_JIT_PERCENT ? String.format(Locale.ROOT, "the last with JIT compiling under %.0f%% of the CPU", WARM_UP_JIT_PERCENT)
+                        : String.format(Locale.ROOT, "stopped at bench.warm-up-max-seconds with JIT compiling still at %.1f%% of the CPU", jitPercent));
         // the warm-up's tail (the history service's copies, offset commits) ends before the idle-stack phase
         Thread.sleep(SETTLE.toMillis());
 
@@ -235,7 +258,10 @@ public final class PipelineBench {
         long t0 = System.nanoTime();
         raw(model, detector, decoded, maxBatch);
         double rawPerSecond = count / seconds(t0);
-        double rawCpuPerImage = ProcessCpu.snapshot().benchJvmPerImageSince(rawCpu0, count);
+        ProcessCpu rawCpu1 = ProcessCpu.snapshot();
+        double rawCpuPerImage = rawCpu1.benchJvmPerImageSince(rawCpu0, count);
+        System.err.printf(Locale.ROOT, "[bench] raw, batched, this JVM's CPU ms per image by thread: %s%n",
+                rawCpu1.threadsPerImageSince(rawCpu0, count, 8));
         double[] rawSingle = new double[sequential];
         long rawSingleStart = System.nanoTime();
         for (int i = 0; i < sequential; i++) {
@@ -271,6 +297,8 @@ public final class PipelineBench {
         var commands1 = commands.snapshot();
         System.err.printf(Locale.ROOT, "[bench] batched, CPU ms per image: %s; JIT compiling %d ms%n",
                 cpu1.perImageSince(cpu0, count), jit.getTotalCompilationTime() - cpu0.jitMillis());
+        System.err.printf(Locale.ROOT, "[bench] batched, this JVM's CPU ms per image by thread: %s%n",
+                cpu1.threadsPerImageSince(cpu0, count, 14));
         // the batch-size-1 worker is the worker deployed with batch.max-size=1: one record per
         // poll (its result acknowledged and its offset committed before the next), one image
         // per model call; only the model call at batch 1 would keep the batched worker's polls
@@ -349,12 +377,12 @@ public final class PipelineBench {
                         + "\"raw_batch1_images_per_s\":%.1f,\"raw_batching_speedup\":%.2f,"
                         + "\"raw_cpu_ms_per_image\":%.2f,\"pipeline_service_cpu_ms_per_image\":%.2f,"
                         + "\"pipeline_servers_cpu_ms_per_image\":%.2f,\"service_cpu_ratio\":%.3f,"
-                        + "\"load_average_1m\":%.2f}%n",
+                        + "\"warm_up_s\":%.0f,\"load_average_1m\":%.2f}%n",
                 model.card().name(), model.card().version(), count, maxBatch, rawPerSecond, pipelinePerSecond,
                 pipelinePerSecond / rawPerSecond, batchOnePerSecond, pipelinePerSecond / batchOnePerSecond,
                 median(rawSingle), median(rawPaced), median(pacedSingle), overhead, backToBack, rawBatchOnePerSecond,
                 rawPerSecond / rawBatchOnePerSecond, rawCpuPerImage, serviceCpuPerImage, serversCpuPerImage,
-                rawCpuPerImage / serviceCpuPerImage,
+                rawCpuPerImage / serviceCpuPerImage, warmUpSeconds,
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
@@ -434,9 +462,10 @@ public final class PipelineBench {
             for (int i = 0; i < x.length; i++) {
                 x[i] = model.preprocess(chunk.get(i));
             }
-            model.predict(Arrays.asList(x));
+            List<dev.aegis.model.Prediction> predictions = model.predict(Arrays.asList(x));
             if (detector != null) {
-                detector.checkBatch(x);
+                // as the worker calls it (DynamicBatcher)
+                detector.checkBatch(x, predictions.stream().map(dev.aegis.model.Prediction::probabilities).toArray(float[][]::new));
             }
         }
     }

@@ -22,13 +22,18 @@ final class ProcessCpu {
             Map.entry("gateway", "gateway-"),
             Map.entry("keycloak", "keycloak"));
 
+    // "C1 CompilerThread0", "C2 CompilerThread1" with numbers masked and the name cut at 15 characters
+    private static final String COMPILER_THREADS = "C# CompilerThre";
+
     private static final String BENCH_JVM = "bench JVM (api + worker + model)";
 
     private final Map<String, Duration> totals;
+    private final Map<String, Long> threadTicks;
     private final long jitMillis;
 
     private ProcessCpu(Map<String, Duration> totals) {
         this.totals = totals;
+        this.threadTicks = threadTicks();
         this.jitMillis = java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
     }
 
@@ -66,6 +71,59 @@ final class ProcessCpu {
 
     private double msPerImage(ProcessCpu before, String part, int images) {
         return (totals.get(part).toNanos() - before.totals.getOrDefault(part, Duration.ZERO).toNanos()) / 1e6 / images;
+    }
+
+    /**
+     * This JVM's CPU ticks by thread kind (name without its numbers), native threads included:
+     * TensorFlow's pool, GC and JIT threads are not in {@code ThreadMXBean}. Linux only (empty
+     * elsewhere); a thread that ended between two snapshots is left out.
+     */
+    private static Map<String, Long> threadTicks() {
+        Map<String, Long> ticks = new java.util.HashMap<>();
+        java.nio.file.Path tasks = java.nio.file.Path.of("/proc/self/task");
+        if (!java.nio.file.Files.isDirectory(tasks)) {
+            return ticks;
+        }
+        try (var dirs = java.nio.file.Files.list(tasks)) {
+            dirs.forEach(dir -> {
+                try {
+                    String stat = java.nio.file.Files.readString(dir.resolve("stat"));
+                    int open = stat.indexOf('(');
+                    int close = stat.lastIndexOf(')');
+                    String kind = stat.substring(open + 1, close).replaceAll("[0-9]+", "#").replaceAll("[-#_ ]+$", "");
+                    String[] fields = stat.substring(close + 2).split(" ");
+                    // fields[11] and [12] are utime and stime (stat fields 14 and 15)
+                    ticks.merge(kind, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+                } catch (java.io.IOException | RuntimeException ended) {
+                    // the thread ended while being read
+                }
+            });
+        } catch (java.io.IOException e) {
+            return ticks;
+        }
+        return ticks;
+    }
+
+    /** CPU ms of this JVM's JIT compiler threads (C1 and C2) between {@code before} and this snapshot. */
+    long jitCpuMillisSince(ProcessCpu before) {
+        return 10 * threadTicks.entrySet().stream().filter(e -> e.getKey().startsWith(COMPILER_THREADS))
+                .mapToLong(e -> e.getValue() - before.threadTicks.getOrDefault(e.getKey(), 0L)).sum();
+    }
+
+    /** CPU ms of this whole JVM between {@code before} and this snapshot. */
+    long benchJvmMillisSince(ProcessCpu before) {
+        return totals.get(BENCH_JVM).minus(before.totals.get(BENCH_JVM)).toMillis();
+    }
+
+    /** "kind ms, ..." of this JVM's CPU per image by thread kind, the {@code top} largest. */
+    String threadsPerImageSince(ProcessCpu before, int images, int top) {
+        // USER_HZ is 100 on every Linux this runs on
+        return threadTicks.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), (e.getValue() - before.threadTicks.getOrDefault(e.getKey(), 0L)) * 10.0 / images))
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .limit(top)
+                .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** "part ms, ..." of CPU per image between {@code before} and this snapshot. */
