@@ -41,6 +41,8 @@ public record PredictionDocument(
     public static PredictionDocument pending(String id, String userId, String imageId, String imageKey, String contentType,
                                       String fileName, String batchId) {
         return new PredictionDocument(id, userId, imageId, imageKey, contentType, fileName, batchId,
-                PredictionStatus.PENDING, null, null, null, null, null, null, null, null, Instant.now(), null);
+                PredictionStatus.PENDING, null, null, null, null, null, null, null, null,
+                // as MongoDB stores it: the record answered before and after a read is the same
+                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), null);
     }
 }

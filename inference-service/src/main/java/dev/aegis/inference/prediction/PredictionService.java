@@ -10,6 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.data.mongodb.core.BulkOperations.BulkMode;
@@ -50,6 +52,11 @@ public class PredictionService {
     // Results of single predictions whose write has not landed yet: their waiters were already
     // answered, so a read on this instance must not show the record as still PENDING.
     private final Map<String, AppliedResult> unapplied = new ConcurrentHashMap<>();
+    // Single predictions created on this instance whose result has not been applied here: a
+    // long-poll of one knows it exists and whose it is without reading MongoDB (one command per
+    // request less). Bounded and expiring: results another instance applies never remove theirs.
+    private final Cache<String, PredictionDocument> createdHere = Caffeine.newBuilder()
+            .expireAfterWrite(Duration.ofMinutes(5)).maximumSize(100_000).build();
     private final long inlineMaxBytes;
 
     // The re-read only matters for results another API instance applies: a waiter of this
@@ -83,7 +90,8 @@ public class PredictionService {
         // staying PENDING or showing a result whose original was lost (markFailed overwrites
         // a result that was applied in between).
         boolean inline = image.bytes().length <= inlineMaxBytes;
-        Mono<PredictionDocument> recorded = inserter.insert(doc);
+        // remembered before the request is published: its result may be applied at once
+        Mono<PredictionDocument> recorded = inserter.insert(doc).doOnNext(saved -> createdHere.put(saved.id(), saved));
         Mono<PredictionDocument> queued = inline
                 ? Mono.zipDelayError(uploads.store(userId, image), recorded.flatMap(saved ->
                         publish(saved, null, image.bytes()).thenReturn(saved))).map(t -> t.getT2())
@@ -113,7 +121,8 @@ public class PredictionService {
         PredictionDocument doc = PredictionDocument.pending(id, userId, imageId, key, contentType, fileName, null);
         // Insert strictly before publishing: a worker that saw the request before the record
         // existed would take it for an erased user's and skip it.
-        return inserter.insert(doc).flatMap(saved -> publish(saved, null, bytes).thenReturn(saved));
+        return inserter.insert(doc).doOnNext(saved -> createdHere.put(saved.id(), saved))
+                .flatMap(saved -> publish(saved, null, bytes).thenReturn(saved));
     }
 
     /**
@@ -142,6 +151,7 @@ public class PredictionService {
     }
 
     private Mono<Void> markFailed(String id, String error) {
+        createdHere.invalidate(id);
         return mongo.updateFirst(Query.query(Criteria.where("_id").is(id)),
                 Update.update("status", PredictionStatus.FAILED).set("error", error).set("completedAt", Instant.now()),
                 PredictionDocument.class).then();
@@ -169,7 +179,7 @@ public class PredictionService {
             // Listening first, then one read: a result applied before the read is in its answer,
             // one applied after it wakes the listener (one MongoDB read per long-poll, not two).
             // The read also checks the owner: another user's id fails with 404.
-            Mono<PredictionDocument> read = find(userId, id).cache();
+            Mono<PredictionDocument> read = createdHereAsKnown(userId, id).switchIfEmpty(find(userId, id)).cache();
             Flux<PredictionDocument> woken = completed.asFlux()
                     .filter(r -> id.equals(r.predictionId()) && userId.equals(r.userId()))
                     .concatMap(r -> read.map(r::applyTo));
@@ -180,6 +190,20 @@ public class PredictionService {
                     .filter(d -> d.status() != PredictionStatus.PENDING)
                     .next()
                     .timeout(wait, find(userId, id));
+        });
+    }
+
+    /**
+     * The record as this instance knows it, when it created it and has not applied its result yet
+     * (then it is still PENDING here, or its result is in {@code unapplied}); empty otherwise,
+     * another user's id included (the read from MongoDB then answers 404).
+     */
+    private Mono<PredictionDocument> createdHereAsKnown(String userId, String id) {
+        return Mono.fromSupplier(() -> {
+            // unapplied first: the write's landing removes createdHere's entry before unapplied's
+            AppliedResult before = unapplied.get(id);
+            PredictionDocument known = createdHere.getIfPresent(id);
+            return known == null || !known.userId().equals(userId) ? null : withUnapplied(known, before);
         });
     }
 
@@ -197,7 +221,7 @@ public class PredictionService {
      * first), so those updates stay one per item, run concurrently.
      */
     public Mono<Void> applyAll(List<CloudEvent<PredictionCompleted>> events) {
-        Instant now = Instant.now();
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         List<AppliedResult> singles = new ArrayList<>();
         List<AppliedResult> batchItems = new ArrayList<>();
         for (CloudEvent<PredictionCompleted> event : events) {
@@ -214,7 +238,13 @@ public class PredictionService {
         if (!singles.isEmpty()) {
             var operations = mongo.bulkOps(BulkMode.UNORDERED, PredictionDocument.class);
             singles.forEach(r -> operations.updateOne(pendingOf(r), r.update()));
-            Runnable landed = () -> singles.forEach(r -> unapplied.remove(r.predictionId(), r));
+            // createdHere before unapplied: a long-poll that finds no unapplied result and then
+            // the PENDING record this instance created would otherwise miss a result applied
+            // before it listened (see createdHereAsKnown)
+            Runnable landed = () -> singles.forEach(r -> {
+                createdHere.invalidate(r.predictionId());
+                unapplied.remove(r.predictionId(), r);
+            });
             // before the completion goes on (not after, as doFinally): whoever waits for this poll
             // to be applied then sees the records themselves
             bulk = operations.execute().then().doOnTerminate(landed).doOnCancel(landed);
@@ -253,6 +283,7 @@ public class PredictionService {
 
     /** Erasure: every prediction record of the user. */
     public Mono<Long> deleteAll(String userId) {
+        createdHere.asMap().values().removeIf(d -> d.userId().equals(userId));
         return mongo.remove(Query.query(Criteria.where("userId").is(userId)), PredictionDocument.class)
                 .map(r -> r.getDeletedCount());
     }
