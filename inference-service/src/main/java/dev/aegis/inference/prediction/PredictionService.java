@@ -10,8 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.data.mongodb.core.BulkOperations.BulkMode;
@@ -20,6 +18,9 @@ import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Service;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.aegis.events.CloudEvent;
 import dev.aegis.events.EventTypes;
@@ -176,9 +177,9 @@ public class PredictionService {
             return find(userId, id);
         }
         return Mono.defer(() -> {
-            // Listening first, then one read: a result applied before the read is in its answer,
-            // one applied after it wakes the listener (one MongoDB read per long-poll, not two).
-            // The read also checks the owner: another user's id fails with 404.
+            // Listening first, then the record: a result applied before it is in its answer, one
+            // applied after it wakes the listener. The record is the one this instance created,
+            // else one MongoDB read, which also checks the owner: another user's id fails with 404.
             Mono<PredictionDocument> read = createdHereAsKnown(userId, id).switchIfEmpty(find(userId, id)).cache();
             Flux<PredictionDocument> woken = completed.asFlux()
                     .filter(r -> id.equals(r.predictionId()) && userId.equals(r.userId()))
