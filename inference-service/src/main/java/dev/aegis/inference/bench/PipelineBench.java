@@ -74,9 +74,9 @@ import reactor.core.publisher.Flux;
  * both measure a steady JVM, not one still compiling: rounds for at least
  * {@code bench.warm-up-seconds} (180 s), then until a round in which the JIT compiler threads
  * took under {@code bench.warm-up-jit-percent} (3 %) of this JVM's CPU, at most
- * {@code bench.warm-up-max-seconds} (480 s). The concurrent phases also print this JVM's CPU
- * per image by kind of thread (TensorFlow's pool, the compiler, Kafka's and the HTTP clients').
- * The concurrent phases print the CPU time each local process spent per image ({@link ProcessCpu}).
+ * {@code bench.warm-up-max-seconds} (480 s). The concurrent phases print the CPU time each local
+ * process spent per image, and this JVM's by kind of thread: TensorFlow's pool, the compiler,
+ * Kafka's and the HTTP clients' ({@link ProcessCpu}).
  * HTTP and token validation are not in the measured path (they do not depend on this design).
  * Prints one JSON line last. Not part of the build's tests: it needs the local stack.
  * <p>
@@ -212,8 +212,8 @@ public final class PipelineBench {
         // Reactor's and Jackson's code - took a third of its CPU in the first concurrent rounds
         // (perf), and still 1.1-2.3 s of JIT compiling (elapsed, all compiler threads) inside a
         // 2-3 s measured batched phase after 60 s of warm-up, and after 180 s the compiler threads
-        // still took 3-10 % of this JVM's CPU per round with the B0 (under 3 % only after ~300 s):
-        // hence rounds until the compiler is quiet. Every path the timed phases take runs here: the
+        // still took 8-10 % (B0) to 17-22 % (demo model) of this JVM's CPU per round, under 3 %
+        // only after 232-431 s: hence rounds until the compiler is quiet. Every path the timed phases take runs here: the
         // batched and the batch-1 worker with as many images as their timed phases, and single
         // requests one at a time. The raw phases come after it too, so both sides run on the same
         // steady JVM and settled machine.
@@ -239,8 +239,8 @@ public final class PipelineBench {
                 require(predictions.await(user, doc.id(), Duration.ofSeconds(60)).block());
             }
             // the raw phases' calls too, so that the compiler's quiet round covers every timed path
-            // (the first timed batched phase still has 0.4-0.7 s of compiling with the demo model,
-            // with or without these calls and with code cache flushing off: cause not found)
+            // (the first timed batched phase still had 0.4-0.7 s of compiling in 4 of 6 runs, with
+            // or without these calls and with code cache flushing off: cause not found)
             raw(model, detector, decoded, maxBatch);
             for (int i = 0; i < 10; i++) {
                 raw(model, detector, List.of(decoded.get(i % decoded.size())), 1);
