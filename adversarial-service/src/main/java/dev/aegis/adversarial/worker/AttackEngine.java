@@ -71,7 +71,9 @@ public final class AttackEngine {
         float[] advInput = Pixels.fromPixelSpace(adv.clone(), in);
         float[] advProbs = model.probabilities(new float[][] {advInput})[0];
         int adversarial = argMax(advProbs);
-        DetectorVerdict verdict = detector == null ? null : detector.check(advInput);
+        // the detector compares against advProbs: no second forward pass on the adversarial image
+        DetectorVerdict verdict = detector == null ? null
+                : detector.checkBatch(new float[][] {advInput}, new float[][] {advProbs}).get(0);
 
         double linf = 0;
         double l2 = 0;
