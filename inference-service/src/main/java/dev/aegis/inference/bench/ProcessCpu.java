@@ -27,6 +27,9 @@ final class ProcessCpu {
 
     private static final String BENCH_JVM = "bench JVM (api + worker + model)";
 
+    // /proc counts in USER_HZ ticks, 100 a second on every Linux this runs on
+    private static final int MILLIS_PER_TICK = 10;
+
     private final Map<String, Duration> totals;
     private final Map<String, Long> threadTicks;
     private final long jitMillis;
@@ -106,8 +109,12 @@ final class ProcessCpu {
 
     /** CPU ms of this JVM's JIT compiler threads (C1 and C2) between {@code before} and this snapshot. */
     long jitCpuMillisSince(ProcessCpu before) {
-        return 10 * threadTicks.entrySet().stream().filter(e -> e.getKey().startsWith(COMPILER_THREADS))
-                .mapToLong(e -> e.getValue() - before.threadTicks.getOrDefault(e.getKey(), 0L)).sum();
+        return MILLIS_PER_TICK * threadTicks.keySet().stream().filter(kind -> kind.startsWith(COMPILER_THREADS))
+                .mapToLong(kind -> ticksSince(before, kind)).sum();
+    }
+
+    private long ticksSince(ProcessCpu before, String kind) {
+        return threadTicks.get(kind) - before.threadTicks.getOrDefault(kind, 0L);
     }
 
     /** CPU ms of this whole JVM between {@code before} and this snapshot. */
@@ -117,9 +124,8 @@ final class ProcessCpu {
 
     /** "kind ms, ..." of this JVM's CPU per image by thread kind, the {@code top} largest. */
     String threadsPerImageSince(ProcessCpu before, int images, int top) {
-        // USER_HZ is 100 on every Linux this runs on
-        return threadTicks.entrySet().stream()
-                .map(e -> Map.entry(e.getKey(), (e.getValue() - before.threadTicks.getOrDefault(e.getKey(), 0L)) * 10.0 / images))
+        return threadTicks.keySet().stream()
+                .map(kind -> Map.entry(kind, ticksSince(before, kind) * (double) MILLIS_PER_TICK / images))
                 .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .limit(top)
                 .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
