@@ -50,6 +50,7 @@ public class DynamicBatcher implements SmartLifecycle {
     private volatile int maxSize;
     private final long maxWaitNanos;
     private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+    private final Object enqueueing = new Object();
     private final DistributionSummary batchSizes;
     private final Timer latency;
     private final MeterRegistry meters;
@@ -78,27 +79,51 @@ public class DynamicBatcher implements SmartLifecycle {
         this.maxSize = size;
     }
 
-    public CompletableFuture<Outcome> submit(BufferedImage image) {
-        CompletableFuture<Outcome> result = new CompletableFuture<>();
-        if (!running) {
-            result.completeExceptionally(new IllegalStateException("the worker is stopping"));
-            return result;
+    /**
+     * Queues the images of one poll together: the model thread takes none of them before all are
+     * queued. Added one by one, an idle model thread woke on the first and ran it with the few
+     * queued by then, a small batch at nearly batch-1 cost, and the rest of the poll waited for
+     * that call to end.
+     */
+    public List<CompletableFuture<Outcome>> submitAll(List<BufferedImage> images) {
+        List<CompletableFuture<Outcome>> results = new ArrayList<>(images.size());
+        for (int i = 0; i < images.size(); i++) {
+            CompletableFuture<Outcome> result = new CompletableFuture<>();
+            if (!running) {
+                result.completeExceptionally(new IllegalStateException("the worker is stopping"));
+            }
+            results.add(result);
         }
-        queue.add(new Job(image, result));
-        return result;
+        if (!running) {
+            return results;
+        }
+        synchronized (enqueueing) {
+            for (int i = 0; i < images.size(); i++) {
+                queue.add(new Job(images.get(i), results.get(i)));
+            }
+        }
+        return results;
+    }
+
+    /** Takes what is queued, up to {@code max}, never part of a group that is still being queued. */
+    private void drain(List<Job> batch, int max) {
+        synchronized (enqueueing) {
+            queue.drainTo(batch, max);
+        }
     }
 
     private void loop() {
         List<Job> batch = new ArrayList<>(maxSize);
         while (running || !queue.isEmpty()) {
-            int maxSize = this.maxSize;
             try {
                 Job first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
+                // read once the batch starts, so that a change applies to the next batch
+                int maxSize = this.maxSize;
                 batch.add(first);
-                queue.drainTo(batch, maxSize - batch.size());
+                drain(batch, maxSize - batch.size());
                 long deadline = System.nanoTime() + maxWaitNanos;
                 while (batch.size() < maxSize) {
                     long left = deadline - System.nanoTime();
@@ -107,7 +132,7 @@ public class DynamicBatcher implements SmartLifecycle {
                         break;
                     }
                     batch.add(next);
-                    queue.drainTo(batch, maxSize - batch.size());
+                    drain(batch, maxSize - batch.size());
                 }
                 run(batch);
             } catch (InterruptedException e) {

@@ -101,8 +101,8 @@ class PredictionWorker {
     private record Work(CloudEvent<PredictionRequested> event, long pickedUp, long fetchMs, BufferedImage image,
                         CompletableFuture<DynamicBatcher.Outcome> outcome, String failure) {
 
-        Work submitted(DynamicBatcher batcher) {
-            return image == null ? this : new Work(event, pickedUp, fetchMs, null, batcher.submit(image), failure);
+        Work queued(CompletableFuture<DynamicBatcher.Outcome> outcome) {
+            return new Work(event, pickedUp, fetchMs, null, outcome, failure);
         }
     }
 
@@ -154,21 +154,14 @@ class PredictionWorker {
                 .block(RESULT_TIMEOUT);
         long preparedAt = System.nanoTime();
         stage("prepare", pickedUpNanos, preparedAt);
-        List<Work> work = new ArrayList<>(prepared.size());
+        List<Work> lone = new ArrayList<>(prepared.size());
         List<Work> batchItems = new ArrayList<>();
         for (Work w : prepared) {
-            if (w.event().data().batchId() == null) {
-                work.add(w.submitted(batcher));
-            } else {
-                batchItems.add(w);
-            }
+            (w.event().data().batchId() == null ? lone : batchItems).add(w);
         }
+        List<Work> work = new ArrayList<>(queued(lone));
         Map<String, PredictionStatus> states = statesRead.get(RESULT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        for (Work w : batchItems) {
-            if (live(states, w)) {
-                work.add(w.submitted(batcher));
-            }
-        }
+        work.addAll(queued(batchItems.stream().filter(w -> live(states, w)).toList()));
         List<CompletableFuture<?>> sends = new ArrayList<>(work.size());
         long sent = 0;
         for (Work w : work) {
@@ -191,6 +184,18 @@ class PredictionWorker {
         if (sent != 0) {
             stage("result-ack", sent, System.nanoTime());
         }
+    }
+
+    /** The decoded images of {@code items} queued for the model together (one batch, not a lone first call). */
+    private List<Work> queued(List<Work> items) {
+        List<CompletableFuture<DynamicBatcher.Outcome>> outcomes = batcher.submitAll(
+                items.stream().filter(w -> w.image() != null).map(Work::image).toList());
+        int next = 0;
+        List<Work> queued = new ArrayList<>(items.size());
+        for (Work w : items) {
+            queued.add(w.image() == null ? w : w.queued(outcomes.get(next++)));
+        }
+        return queued;
     }
 
     /** False for a cancelled batch item or a request whose record is gone (erased user): nothing to answer. */
