@@ -20,6 +20,10 @@ public final class BenchOnRealServers {
         RealServersExtension.s3();
         System.setProperty("aegis.models.bootstrap-dir", TinyModel.bootstrapRoot().toString());
         System.setProperty("aegis.models.cache-dir", Files.createTempDirectory("aegis-bench-cache").toString());
+        // without a local stack there is no demo data set to draw the photos from
+        if (System.getProperty("bench.inputs") == null) {
+            System.setProperty("bench.inputs", "noise");
+        }
         PipelineBench.main(args);
     }
 }

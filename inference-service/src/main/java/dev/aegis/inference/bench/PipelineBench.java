@@ -59,7 +59,8 @@ import reactor.core.publisher.Flux;
  *   <li>{@code p50_overhead_ms}: median latency of one request at a time through the pipeline on
  *       an idle stack (each request {@code bench.pace-ms}, 200 ms, after the previous one ended, so
  *       that one's tail - record write, history copy, commits - is over) minus the median of the
- *       raw single-image call timed the same way; {@code p50_overhead_back_to_back_ms} is the same
+ *       raw single-image call timed the same way, the two alternating in one phase;
+ *       {@code p50_overhead_back_to_back_ms} is the same
  *       without the pause, against the raw call back to back.</li>
  *   <li>{@code raw_cpu_ms_per_image}, {@code pipeline_service_cpu_ms_per_image} and
  *       {@code pipeline_servers_cpu_ms_per_image}: CPU time per image of this JVM in the raw
@@ -103,6 +104,9 @@ public final class PipelineBench {
     /** The history service's collection in the shared local database (its HistoryRecord.COLLECTION). */
     private static final String HISTORY_COLLECTION = "history";
 
+    /** What the requests carry: {@code photos} (the demo data set as JPEG) or {@code noise} (PNG); see {@link #inputFiles}. */
+    private static final String INPUTS = System.getProperty("bench.inputs", "photos");
+
     /** Idle time between the warm-up and the idle-stack phases. */
     private static final Duration SETTLE = Duration.ofSeconds(5);
 
@@ -113,7 +117,7 @@ public final class PipelineBench {
     }
 
     public static void main(String[] args) throws Exception {
-        int images = Integer.getInteger("bench.images", 256);
+        int images = Integer.getInteger("bench.images", 1024);
         int sequential = Integer.getInteger("bench.sequential", 40);
         List<String> springArgs = new ArrayList<>(Arrays.asList(args));
         springArgs.add("--server.port=0");
@@ -183,10 +187,13 @@ public final class PipelineBench {
         Model model = active.current().model();
         AdversarialDetector detector = active.current().detector();
         List<ValidatedImage> inputs = new ArrayList<>();
-        SplittableRandom random = new SplittableRandom(42);
-        for (int i = 0; i < count + 2 * sequential + 3 * count + 3; i++) {
-            inputs.add(validator.validate("bench-" + i + ".png", png(random, model)));
+        List<byte[]> files = inputFiles(model, count + 2 * sequential + 3 * count + 3);
+        for (int i = 0; i < files.size(); i++) {
+            inputs.add(validator.validate("bench-" + i, files.get(i)));
         }
+        System.err.printf(Locale.ROOT, "[bench] inputs: %d images (%s), %dx%d, mean %.1f kB%n", files.size(),
+                INPUTS, inputs.get(0).width(), inputs.get(0).height(),
+                files.stream().mapToInt(f -> f.length).average().orElse(0) / 1000);
         List<BufferedImage> decoded = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             decoded.add(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(inputs.get(i).bytes())));
@@ -278,19 +285,12 @@ public final class PipelineBench {
         }
         // what batching gains in the model itself on this machine: the ceiling of batching_speedup
         double rawBatchOnePerSecond = sequential / seconds(rawSingleStart);
-        // single images on an idle machine, like the pipeline's idle-stack phase: after a pause
-        // TensorFlow's threads and the caches are cold, which costs the model, not the pipeline
-        double[] rawPaced = new double[sequential];
-        for (int i = 0; i < sequential; i++) {
-            Thread.sleep(PACE.toMillis());
-            long s = System.nanoTime();
-            raw(model, detector, List.of(decoded.get(i % decoded.size())), 1);
-            rawPaced[i] = (System.nanoTime() - s) / 1e6;
-        }
 
         // pipeline under concurrent load, right after the warm-up's rounds of the same work:
         // dynamic batching, then a batch-size-1 worker
 
+        io.micrometer.core.instrument.MeterRegistry meters = context.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+        double[] batches0 = batchSizes(meters);
         ProcessCpu cpu0 = ProcessCpu.snapshot();
         var commands0 = context.getBean(MongoCommandCounter.class).snapshot();
         double pipelinePerSecond = concurrent("batched", predictions, user, inputs.subList(count + sequential + 3,
@@ -298,6 +298,9 @@ public final class PipelineBench {
         ProcessCpu cpu1 = ProcessCpu.snapshot();
         double serviceCpuPerImage = cpu1.benchJvmPerImageSince(cpu0, count);
         double serversCpuPerImage = cpu1.othersPerImageSince(cpu0, count);
+        double[] batches1 = batchSizes(meters);
+        System.err.printf(Locale.ROOT, "[bench] batched: %.0f model calls, %.1f images per call%n",
+                batches1[0] - batches0[0], (batches1[1] - batches0[1]) / (batches1[0] - batches0[0]));
         MongoCommandCounter commands = context.getBean(MongoCommandCounter.class);
         System.err.printf(Locale.ROOT, "[bench] batched, MongoDB commands per image from this JVM: %s%n",
                 MongoCommandCounter.perImage(commands0, commands.snapshot(), count));
@@ -328,7 +331,6 @@ public final class PipelineBench {
         double[] pipelineSingle = new double[sequential];
         double[] submitSingle = new double[sequential];
         List<PredictionDocument> singles = new ArrayList<>();
-        io.micrometer.core.instrument.MeterRegistry meters = context.getBean(io.micrometer.core.instrument.MeterRegistry.class);
         double[] stagesBefore = stageTotals(meters);
         long sequentialStart = System.nanoTime();
         for (int i = 0; i < sequential; i++) {
@@ -356,7 +358,16 @@ public final class PipelineBench {
         List<PredictionDocument> paced = new ArrayList<>();
         double[] pacedBefore = stageTotals(meters);
         long pacedStart = System.nanoTime();
+        // single images on an idle machine, the raw call and the request alternately, each after
+        // a pause (then TensorFlow's threads and the caches are cold, which costs the model, not
+        // the pipeline): both sides see the same machine. Raw calls timed in a phase of their own
+        // were 24-37 ms p50 for the B0 from run to run, more than the overhead being measured.
+        double[] rawPaced = new double[sequential];
         for (int i = 0; i < sequential; i++) {
+            Thread.sleep(PACE.toMillis());
+            long r = System.nanoTime();
+            raw(model, detector, List.of(decoded.get(i % decoded.size())), 1);
+            rawPaced[i] = (System.nanoTime() - r) / 1e6;
             Thread.sleep(PACE.toMillis());
             long s = System.nanoTime();
             PredictionDocument doc = predictions.submit(user, inputs.get(pacedFrom + i)).block();
@@ -366,7 +377,7 @@ public final class PipelineBench {
             pacedSingle[i] = (System.nanoTime() - s) / 1e6;
             paced.add(done);
         }
-        stages("one at a time, " + PACE.toMillis() + " ms apart", paced, seconds(pacedStart));
+        stages("one at a time, " + PACE.toMillis() + " ms apart (raw calls between)", paced, seconds(pacedStart));
         stageMeans("one at a time, " + PACE.toMillis() + " ms apart", pacedBefore, stageTotals(meters));
         System.err.printf(Locale.ROOT, "[bench] one at a time, %d ms apart, p50 ms: submit %.1f, submit -> DONE seen by"
                         + " the caller %.1f, total %.1f%n", PACE.toMillis(), median(pacedSubmit),
@@ -376,7 +387,7 @@ public final class PipelineBench {
 
         double overhead = median(pacedSingle) - median(rawPaced);
         double backToBack = median(pipelineSingle) - median(rawSingle);
-        System.out.printf(Locale.ROOT, "{\"model\":\"%s:%s\",\"images\":%d,\"max_batch\":%d,\"raw_images_per_s\":%.1f,"
+        System.out.printf(Locale.ROOT, "{\"model\":\"%s:%s\",\"inputs\":\"%s\",\"images\":%d,\"max_batch\":%d,\"raw_images_per_s\":%.1f,"
                         + "\"pipeline_images_per_s\":%.1f,\"pipeline_to_raw_ratio\":%.3f,"
                         + "\"pipeline_batch1_images_per_s\":%.1f,\"batching_speedup\":%.2f,"
                         + "\"raw_p50_ms\":%.2f,\"raw_p50_paced_ms\":%.2f,\"pipeline_p50_ms\":%.2f,\"p50_overhead_ms\":%.2f,"
@@ -385,7 +396,7 @@ public final class PipelineBench {
                         + "\"raw_cpu_ms_per_image\":%.2f,\"pipeline_service_cpu_ms_per_image\":%.2f,"
                         + "\"pipeline_servers_cpu_ms_per_image\":%.2f,\"service_cpu_ratio\":%.3f,"
                         + "\"warm_up_s\":%.0f,\"load_average_1m\":%.2f}%n",
-                model.card().name(), model.card().version(), count, maxBatch, rawPerSecond, pipelinePerSecond,
+                model.card().name(), model.card().version(), INPUTS, count, maxBatch, rawPerSecond, pipelinePerSecond,
                 pipelinePerSecond / rawPerSecond, batchOnePerSecond, pipelinePerSecond / batchOnePerSecond,
                 median(rawSingle), median(rawPaced), median(pacedSingle), overhead, backToBack, rawBatchOnePerSecond,
                 rawPerSecond / rawBatchOnePerSecond, rawCpuPerImage, serviceCpuPerImage, serversCpuPerImage,
@@ -541,6 +552,12 @@ public final class PipelineBench {
                 median(get), median(insert), median(send), median(done));
     }
 
+    /** Model calls so far and the images they took ({@code aegis.inference.batch.size}). */
+    private static double[] batchSizes(io.micrometer.core.instrument.MeterRegistry meters) {
+        io.micrometer.core.instrument.DistributionSummary sizes = meters.get("aegis.inference.batch.size").summary();
+        return new double[] {sizes.count(), sizes.totalAmount()};
+    }
+
     /** Count and total ms of each worker stage timer and of the API's apply timer, in pairs. */
     private static double[] stageTotals(io.micrometer.core.instrument.MeterRegistry meters) {
         List<io.micrometer.core.instrument.Timer> timers = new ArrayList<>();
@@ -612,6 +629,60 @@ public final class PipelineBench {
             throw new IllegalStateException("prediction did not complete: " + (d == null ? null : d.status()
                     + " " + d.error()));
         }
+    }
+
+    /**
+     * Distinct files (identical bytes would reuse the stored object and skip work). {@code photos}:
+     * the local stack's demo data set - drawn pictures of bikes, cars and ships on textured
+     * backgrounds, what the demo classifies - scaled to the model's input and JPEG-encoded at
+     * quality 90, as cameras and browsers send pictures. {@code noise}: uniform random pixels as
+     * PNG, the worst case for every byte-bound part (incompressible: 150 kB at 224x224, carried
+     * inline in the request event, stored, decoded).
+     */
+    private static List<byte[]> inputFiles(Model model, int n) throws java.io.IOException {
+        List<byte[]> files = new ArrayList<>(n);
+        if ("noise".equals(INPUTS)) {
+            SplittableRandom random = new SplittableRandom(42);
+            for (int i = 0; i < n; i++) {
+                files.add(png(random, model));
+            }
+            return files;
+        }
+        if (!"photos".equals(INPUTS)) {
+            throw new IllegalArgumentException("bench.inputs must be photos or noise");
+        }
+        Path dir = Path.of(System.getProperty("bench.demo-data", ".aegis/demo-data"));
+        List<Path> pictures;
+        try (var walk = Files.walk(dir)) {
+            pictures = new ArrayList<>(walk.filter(p -> p.toString().endsWith(".png")).sorted().toList());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalStateException("no demo data set at " + dir.toAbsolutePath() + " (./aegis up builds it;"
+                    + " -Dbench.demo-data=DIR names another, -Dbench.inputs=noise needs none)");
+        }
+        if (pictures.size() < n) {
+            throw new IllegalStateException("the bench needs " + n + " distinct pictures, " + dir.toAbsolutePath()
+                    + " holds " + pictures.size());
+        }
+        java.util.Collections.shuffle(pictures, new java.util.Random(42));
+        int size = Math.max(model.card().input().height(), 64);
+        var writer = javax.imageio.ImageIO.getImageWritersByFormatName("jpeg").next();
+        try {
+            var quality = writer.getDefaultWriteParam();
+            quality.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+            quality.setCompressionQuality(0.9f);
+            for (Path picture : pictures.subList(0, n)) {
+                BufferedImage scaled = Pixels.resize(javax.imageio.ImageIO.read(picture.toFile()), size, size);
+                var out = new java.io.ByteArrayOutputStream();
+                try (var stream = javax.imageio.ImageIO.createImageOutputStream(out)) {
+                    writer.setOutput(stream);
+                    writer.write(null, new javax.imageio.IIOImage(scaled, null, null), quality);
+                }
+                files.add(out.toByteArray());
+            }
+        } finally {
+            writer.dispose();
+        }
+        return files;
     }
 
     private static byte[] png(SplittableRandom random, Model model) {
