@@ -53,6 +53,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import dev.aegis.testsupport.RealServers;
 import dev.aegis.testsupport.RealServersExtension;
 import dev.aegis.testsupport.Server;
+import dev.aegis.testsupport.TestFiles;
 
 /**
  * The whole path on real servers (Kafka, S3Proxy, mongo-java-server): API -> S3 + Mongo + Kafka
@@ -200,7 +201,7 @@ class PipelineIT {
                 entries.put("c-" + i + ".png", TinyModel.png(i % 3, 5000 + i));
             }
             batchId = (String) client(USER).post().uri("/api/batches").contentType(MediaType.MULTIPART_FORM_DATA)
-                    .body(BodyInserters.fromMultipartData(files(Map.of("c.zip", TestImages.zip(entries))).build()))
+                    .body(BodyInserters.fromMultipartData(files(Map.of("c.zip", TestFiles.zip(entries))).build()))
                     .exchange().expectStatus().isAccepted()
                     .expectBody(Map.class).returnResult().getResponseBody().get("id");
             Map<String, Object> cancelled = client(USER).delete().uri("/api/batches/{id}", batchId).exchange()
@@ -292,7 +293,7 @@ class PipelineIT {
         }
         Map<String, Object> accepted = client(USER).post().uri("/api/batches")
                 .contentType(MediaType.MULTIPART_FORM_DATA)
-                .body(BodyInserters.fromMultipartData(files(Map.of("images.zip", TestImages.zip(entries))).build()))
+                .body(BodyInserters.fromMultipartData(files(Map.of("images.zip", TestFiles.zip(entries))).build()))
                 .exchange().expectStatus().isAccepted()
                 .expectBody(Map.class).returnResult().getResponseBody();
         String batchId = (String) accepted.get("id");

@@ -32,6 +32,7 @@ import dev.aegis.inference.upload.UploadStore;
 import dev.aegis.support.problem.ProblemAutoConfiguration;
 import dev.aegis.support.security.ResourceServerAutoConfiguration;
 import dev.aegis.support.storage.ObjectStorage;
+import dev.aegis.testsupport.TestFiles;
 
 /**
  * Every malformed or hostile request is refused with problem+json and the right status before
@@ -114,17 +115,17 @@ class UploadRejectionTest {
 
     @Test
     void textRenamedJpgIs415() {
-        problem(predict("holiday.jpg", TestImages.text()), 415);
+        problem(predict("holiday.jpg", TestFiles.text()), 415);
     }
 
     @Test
     void truncatedPngIs422() {
-        problem(predict("cut.png", TestImages.truncatedPng()), 422);
+        problem(predict("cut.png", TestFiles.truncated(TestFiles.png(64, 64, 7))), 422);
     }
 
     @Test
     void pngBombIsRefusedFromItsHeader() {
-        predict("bomb.png", TestImages.pngBomb()).expectStatus().isEqualTo(413)
+        predict("bomb.png", TestFiles.pngHeaderBomb(20_000, 20_000)).expectStatus().isEqualTo(413)
                 .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody().jsonPath("$.detail").value(d -> org.assertj.core.api.Assertions
                         .assertThat((String) d).contains("20000x20000"));
@@ -185,7 +186,7 @@ class UploadRejectionTest {
 
     @Test
     void zipWithPathTraversalIs422() {
-        byte[] zip = TestImages.zip(Map.of("../../etc/cron.d/evil.png", TestImages.png(8, 8, 1)));
+        byte[] zip = TestFiles.zip(Map.of("../../etc/cron.d/evil.png", TestFiles.png(8, 8, 1)));
         batch(Map.of("images.zip", zip)).expectStatus().isEqualTo(422)
                 .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody().jsonPath("$.errors['../../etc/cron.d/evil.png']").isNotEmpty();
@@ -193,21 +194,21 @@ class UploadRejectionTest {
 
     @Test
     void zipWithNestedZipIs422() {
-        byte[] inner = TestImages.zip(Map.of("a.png", TestImages.png(8, 8, 1)));
+        byte[] inner = TestFiles.zip(Map.of("a.png", TestFiles.png(8, 8, 1)));
         Map<String, byte[]> entries = new LinkedHashMap<>();
-        entries.put("ok.png", TestImages.png(8, 8, 2));
+        entries.put("ok.png", TestFiles.png(8, 8, 2));
         entries.put("more.zip", inner);
-        batch(Map.of("images.zip", TestImages.zip(entries))).expectStatus().isEqualTo(422)
+        batch(Map.of("images.zip", TestFiles.zip(entries))).expectStatus().isEqualTo(422)
                 .expectBody().jsonPath("$.errors['more.zip']").isNotEmpty();
     }
 
     @Test
     void zipWithNonImagesNamesEachBadEntry() {
         Map<String, byte[]> entries = new LinkedHashMap<>();
-        entries.put("ok.png", TestImages.png(8, 8, 2));
-        entries.put("notes.jpg", TestImages.text());
-        entries.put("cut.png", TestImages.truncatedPng());
-        batch(Map.of("images.zip", TestImages.zip(entries))).expectStatus().isEqualTo(422)
+        entries.put("ok.png", TestFiles.png(8, 8, 2));
+        entries.put("notes.jpg", TestFiles.text());
+        entries.put("cut.png", TestFiles.truncated(TestFiles.png(64, 64, 7)));
+        batch(Map.of("images.zip", TestFiles.zip(entries))).expectStatus().isEqualTo(422)
                 .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody()
                 .jsonPath("$.errors['notes.jpg']").isNotEmpty()
@@ -218,7 +219,7 @@ class UploadRejectionTest {
     @Test
     void zipBombStopsAtTheInflatedLimit() {
         // 8 MB of zeros deflate to a few KB; the limit (2 MB) is hit while inflating
-        batch(Map.of("bomb.zip", TestImages.zip(Map.of("zeros.png", new byte[8 * 1024 * 1024]))))
+        batch(Map.of("bomb.zip", TestFiles.zip(Map.of("zeros.png", new byte[8 * 1024 * 1024]))))
                 .expectStatus().isEqualTo(413)
                 .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
     }
@@ -227,7 +228,7 @@ class UploadRejectionTest {
     void tooManyImagesIs413() {
         Map<String, byte[]> parts = new LinkedHashMap<>();
         for (int i = 0; i < 6; i++) {
-            parts.put("img" + i + ".png", TestImages.png(8, 8, i));
+            parts.put("img" + i + ".png", TestFiles.png(8, 8, i));
         }
         problem(batch(parts), 413);
     }
@@ -235,8 +236,8 @@ class UploadRejectionTest {
     @Test
     void batchWithOneTextFileIs415AndNamesIt() {
         Map<String, byte[]> parts = new LinkedHashMap<>();
-        parts.put("a.png", TestImages.png(8, 8, 1));
-        parts.put("b.jpg", TestImages.text());
+        parts.put("a.png", TestFiles.png(8, 8, 1));
+        parts.put("b.jpg", TestFiles.text());
         batch(parts).expectStatus().isEqualTo(415)
                 .expectBody().jsonPath("$.errors['b.jpg']").isNotEmpty();
     }

@@ -50,6 +50,7 @@ import dev.aegis.inference.prediction.PredictionStatus;
 import dev.aegis.testsupport.RealServers;
 import dev.aegis.testsupport.RealServersExtension;
 import dev.aegis.testsupport.Server;
+import dev.aegis.testsupport.TestFiles;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -120,7 +121,7 @@ class WorkerKillIT {
             entries.put("img-" + i + ".png", TinyModel.png(i % 3, 70_000 + i));
         }
         MultipartBodyBuilder body = new MultipartBodyBuilder();
-        body.part("file", new ByteArrayResource(TestImages.zip(entries)) {
+        body.part("file", new ByteArrayResource(TestFiles.zip(entries)) {
             @Override
             public String getFilename() {
                 return "kill.zip";

@@ -44,6 +44,7 @@ import dev.aegis.adversarial.AdversarialApplication;
 import dev.aegis.reliability.HostileFiles.Hostile;
 import dev.aegis.testsupport.RealServers;
 import dev.aegis.testsupport.Server;
+import dev.aegis.testsupport.TestFiles;
 
 /**
  * The adversarial service (API role) in this JVM on real Kafka, MongoDB-protocol and S3 servers:
@@ -85,7 +86,7 @@ class AdversarialHostileInputIT {
         base = WebTestClient.bindToApplicationContext(context).apply(springSecurity()).configureClient()
                 .responseTimeout(Duration.ofSeconds(90)).build();
         bucket = System.getProperty("aegis.storage.bucket");
-        Map<String, Object> accepted = upload(USER, "ok.png", HostileFiles.png(32, 32, 7), attackFields())
+        Map<String, Object> accepted = upload(USER, "ok.png", TestFiles.png(32, 32, 7), attackFields())
                 .expectStatus().isAccepted().expectBody(Map.class).returnResult().getResponseBody();
         attackId = (String) accepted.get("id");
         Map<String, Object> attack = as(USER).get().uri("/api/attacks/{id}", attackId).exchange()
@@ -199,7 +200,7 @@ class AdversarialHostileInputIT {
     @Order(2)
     void badAttackFieldsAreRefusedBeforeTheImageIsStored() throws Exception {
         Map<String, Long> before = stored();
-        byte[] fresh = HostileFiles.png(30, 30, 4242);
+        byte[] fresh = TestFiles.png(30, 30, 4242);
         List<Map<String, String>> bad = List.of(
                 Map.of("method", "FGSM"),                                   // no epsilon
                 Map.of("method", "DROP TABLE", "epsilon", "0.1"),
@@ -225,7 +226,7 @@ class AdversarialHostileInputIT {
         // 12 MiB > the 10 MiB upload limit (a valid PNG header in front, random bytes after)
         byte[] big = new byte[12 * 1024 * 1024];
         new java.util.Random(1).nextBytes(big);
-        byte[] png = HostileFiles.png(16, 16, 1);
+        byte[] png = TestFiles.png(16, 16, 1);
         System.arraycopy(png, 0, big, 0, png.length);
         EntityExchangeResult<Map> r = upload(USER, "big.png", big, attackFields()).expectBody(Map.class).returnResult();
         System.out.println("[reliability] POST /api/attacks 12 MiB image -> " + r.getStatus().value());

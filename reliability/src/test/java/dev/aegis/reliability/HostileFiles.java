@@ -1,10 +1,12 @@
 package dev.aegis.reliability;
 
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
+import static dev.aegis.testsupport.TestFiles.jpeg;
+import static dev.aegis.testsupport.TestFiles.png;
+import static dev.aegis.testsupport.TestFiles.pngHeaderBomb;
+import static dev.aegis.testsupport.TestFiles.truncated;
+import static dev.aegis.testsupport.TestFiles.zip;
+
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -14,12 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
-import javax.imageio.ImageIO;
 
 /**
  * Hostile uploads built in memory, so the corpus needs no binary fixtures in the repository and
@@ -81,41 +81,6 @@ public final class HostileFiles {
                         "Manifest-Version: 1.0\n".getBytes(StandardCharsets.US_ASCII)))), "JPEG + jar"));
     }
 
-    public static byte[] png(int width, int height, long seed) {
-        return encode(picture(width, height, seed), "png");
-    }
-
-    public static byte[] jpeg(int width, int height, long seed) {
-        return encode(picture(width, height, seed), "jpeg");
-    }
-
-    private static BufferedImage picture(int width, int height, long seed) {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        g.setColor(new Color((int) (seed * 2654435761L) & 0xFFFFFF));
-        g.fillRect(0, 0, width, height);
-        g.setColor(Color.WHITE);
-        g.fillRect((int) (seed % Math.max(1, width - 2)), 0, 2, height);
-        g.dispose();
-        return image;
-    }
-
-    private static byte[] encode(BufferedImage image, String format) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            if (!ImageIO.write(image, format, out)) {
-                throw new IllegalStateException("no writer for " + format);
-            }
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static byte[] truncated(byte[] bytes) {
-        return Arrays.copyOf(bytes, bytes.length / 2);
-    }
-
     static byte[] random(int size, long seed) {
         byte[] b = new byte[size];
         SplittableRandom r = new SplittableRandom(seed);
@@ -123,25 +88,6 @@ public final class HostileFiles {
             b[i] = (byte) r.nextInt(256);
         }
         return b;
-    }
-
-    /** A valid PNG whose header declares {@code width x height} RGB pixels, with one tiny IDAT. */
-    public static byte[] pngHeaderBomb(int width, int height) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
-            ByteArrayOutputStream ihdr = new ByteArrayOutputStream();
-            DataOutputStream d = new DataOutputStream(ihdr);
-            d.writeInt(width);
-            d.writeInt(height);
-            d.write(new byte[] {8, 2, 0, 0, 0});
-            chunk(out, "IHDR", ihdr.toByteArray());
-            chunk(out, "IDAT", new byte[] {0x78, (byte) 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01});
-            chunk(out, "IEND", new byte[0]);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** A real small JPEG whose SOF0 frame header is rewritten to declare {@code width x height}. */
@@ -159,18 +105,6 @@ public final class HostileFiles {
         throw new IllegalStateException("no SOF marker in the generated JPEG");
     }
 
-    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) throws IOException {
-        DataOutputStream d = new DataOutputStream(out);
-        d.writeInt(data.length);
-        byte[] t = type.getBytes(StandardCharsets.US_ASCII);
-        d.write(t);
-        d.write(data);
-        CRC32 crc = new CRC32();
-        crc.update(t);
-        crc.update(data);
-        d.writeInt((int) crc.getValue());
-    }
-
     static byte[] svg() {
         return ("<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\">"
                 + "<script>alert(document.cookie)</script><rect width=\"10\" height=\"10\"/></svg>")
@@ -180,22 +114,6 @@ public final class HostileFiles {
     static byte[] html() {
         return "<!DOCTYPE html><html><body><script>fetch('/api/history').then(r=>r.text())</script></body></html>"
                 .getBytes(StandardCharsets.UTF_8);
-    }
-
-    public static byte[] zip(Map<String, byte[]> entries) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try (ZipOutputStream zip = new ZipOutputStream(out)) {
-                for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                    zip.putNextEntry(new ZipEntry(e.getKey()));
-                    zip.write(e.getValue());
-                    zip.closeEntry();
-                }
-            }
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** One entry named {@code zeros.png} of {@code inflated} zero bytes, deflated at best ratio. */

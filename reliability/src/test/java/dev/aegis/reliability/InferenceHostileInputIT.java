@@ -40,6 +40,7 @@ import dev.aegis.reliability.HostileFiles.Hostile;
 import dev.aegis.testsupport.RealServers;
 import dev.aegis.testsupport.RealServersExtension;
 import dev.aegis.testsupport.Server;
+import dev.aegis.testsupport.TestFiles;
 
 /**
  * The inference service (API role) in this JVM on real Kafka, MongoDB-protocol and S3 servers:
@@ -81,15 +82,15 @@ class InferenceHostileInputIT {
         base = WebTestClient.bindToApplicationContext(context).apply(springSecurity()).configureClient()
                 .responseTimeout(Duration.ofSeconds(90)).build();
         bucket = System.getProperty("aegis.storage.bucket");
-        Map<String, Object> accepted = upload(USER, "/api/predictions", "ok.png", HostileFiles.png(32, 32, 1))
+        Map<String, Object> accepted = upload(USER, "/api/predictions", "ok.png", TestFiles.png(32, 32, 1))
                 .expectStatus().isAccepted().expectBody(Map.class).returnResult().getResponseBody();
         predictionId = (String) accepted.get("id");
         imageId = (String) accepted.get("imageId");
         Map<String, byte[]> three = new LinkedHashMap<>();
         for (int i = 0; i < 3; i++) {
-            three.put("ok-" + i + ".png", HostileFiles.png(24, 24, 100 + i));
+            three.put("ok-" + i + ".png", TestFiles.png(24, 24, 100 + i));
         }
-        Map<String, Object> batch = upload(USER, "/api/batches", "ok.zip", HostileFiles.zip(three))
+        Map<String, Object> batch = upload(USER, "/api/batches", "ok.zip", TestFiles.zip(three))
                 .expectStatus().isAccepted().expectBody(Map.class).returnResult().getResponseBody();
         batchId = (String) batch.get("id");
         System.out.println("[reliability] stored prediction " + predictionId + " and batch " + batchId);
@@ -282,7 +283,7 @@ class InferenceHostileInputIT {
         System.out.println("[reliability] injected: S3 server stopped");
         try {
             for (int i = 0; i < 3; i++) {
-                upload(USER, "/api/predictions", "during-" + i + ".png", HostileFiles.png(20, 20, 500 + i))
+                upload(USER, "/api/predictions", "during-" + i + ".png", TestFiles.png(20, 20, 500 + i))
                         .expectStatus().isEqualTo(503)
                         .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
                         .expectBody().jsonPath("$.status").isEqualTo(503)
@@ -293,7 +294,7 @@ class InferenceHostileInputIT {
             restartS3();
         }
         // the client reconnects on its own: the first upload after the restart already works
-        upload(USER, "/api/predictions", "after.png", HostileFiles.png(20, 20, 600)).expectStatus().isAccepted();
+        upload(USER, "/api/predictions", "after.png", TestFiles.png(20, 20, 600)).expectStatus().isAccepted();
         System.out.println("[reliability] checked: upload after the outage answered 202");
     }
 

@@ -39,6 +39,7 @@ import dev.aegis.inference.InferenceApplication;
 import dev.aegis.testsupport.RealServers;
 import dev.aegis.testsupport.RealServersExtension;
 import dev.aegis.testsupport.Server;
+import dev.aegis.testsupport.TestFiles;
 
 /**
  * Kafka stopped while users upload, then started again (same port, same data). Every upload
@@ -70,7 +71,7 @@ class InferenceKafkaFaultIT {
 
     private EntityExchangeResult<Map> upload(int seed) {
         MultipartBodyBuilder body = new MultipartBodyBuilder();
-        body.part("file", new ByteArrayResource(HostileFiles.png(20, 20, seed)) {
+        body.part("file", new ByteArrayResource(TestFiles.png(20, 20, seed)) {
             @Override
             public String getFilename() {
                 return "img-" + seed + ".png";

@@ -9,7 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 
-import dev.aegis.inference.TestImages;
+import dev.aegis.testsupport.TestFiles;
 
 class ZipEntriesTest {
 
@@ -27,15 +27,15 @@ class ZipEntriesTest {
     @Test
     void readsEntriesAndSkipsFoldersAndMacMetadata() {
         Map<String, byte[]> entries = new LinkedHashMap<>();
-        entries.put("photos/a.png", TestImages.png(4, 4, 1));
+        entries.put("photos/a.png", TestFiles.png(4, 4, 1));
         entries.put("__MACOSX/photos/._a.png", new byte[] {1, 2});
-        assertThat(ZipEntries.read(TestImages.zip(entries), 10, 1 << 20, 1 << 20))
+        assertThat(ZipEntries.read(TestFiles.zip(entries), 10, 1 << 20, 1 << 20))
                 .extracting(ZipEntries.Entry::name).containsExactly("photos/a.png");
     }
 
     @Test
     void inflatedBytesAreCountedNotTheHeaders() {
-        byte[] bomb = TestImages.zip(Map.of("zeros.bin", new byte[4 * 1024 * 1024]));
+        byte[] bomb = TestFiles.zip(Map.of("zeros.bin", new byte[4 * 1024 * 1024]));
         assertThat(bomb.length).isLessThan(64 * 1024);
         assertThatThrownBy(() -> ZipEntries.read(bomb, 10, 10L << 20, 1 << 20))
                 .isInstanceOfSatisfying(RejectedUploadException.class,
@@ -44,7 +44,7 @@ class ZipEntriesTest {
 
     @Test
     void notAZipIsUnprocessable() {
-        assertThatThrownBy(() -> ZipEntries.read(TestImages.text(), 10, 1 << 20, 1 << 20))
+        assertThatThrownBy(() -> ZipEntries.read(TestFiles.text(), 10, 1 << 20, 1 << 20))
                 .isInstanceOf(RejectedUploadException.class);
     }
 }

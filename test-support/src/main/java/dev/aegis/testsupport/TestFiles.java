@@ -1,4 +1,4 @@
-package dev.aegis.inference;
+package dev.aegis.testsupport;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -16,21 +16,24 @@ import java.util.zip.ZipOutputStream;
 
 import javax.imageio.ImageIO;
 
-/** Real image files, broken ones and hostile ones, built in memory. */
-public final class TestImages {
+/**
+ * Upload files built in memory, valid, broken and hostile, so tests need no binary fixtures in
+ * the repository and every case says how it was made. The same seed gives the same bytes, so a
+ * test can count on identical uploads being identical.
+ */
+public final class TestFiles {
 
-    private TestImages() {
+    private TestFiles() {
     }
 
+    /** A decodable PNG: a plain colour from the seed with a white bar whose place depends on it. */
     public static byte[] png(int width, int height, long seed) {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        g.setColor(new Color((int) (seed * 2654435761L) & 0xFFFFFF));
-        g.fillRect(0, 0, width, height);
-        g.setColor(Color.WHITE);
-        g.fillRect((int) (seed % Math.max(1, width - 2)), 0, 2, height);
-        g.dispose();
-        return encode(image, "png");
+        return encode(picture(width, height, seed), "png");
+    }
+
+    /** The same picture as {@link #png} as a JPEG. */
+    public static byte[] jpeg(int width, int height, long seed) {
+        return encode(picture(width, height, seed), "jpeg");
     }
 
     public static byte[] encode(BufferedImage image, String format) {
@@ -45,32 +48,30 @@ public final class TestImages {
         }
     }
 
-    public static byte[] truncatedPng() {
-        byte[] png = png(64, 64, 7);
-        return Arrays.copyOf(png, png.length / 2);
+    /** The first half of the bytes: a file cut off in transfer. */
+    public static byte[] truncated(byte[] bytes) {
+        return Arrays.copyOf(bytes, bytes.length / 2);
     }
 
+    /** Plain text, whatever name it is uploaded under. */
     public static byte[] text() {
         return "this is not an image, whatever the name says\n".getBytes(StandardCharsets.UTF_8);
     }
 
     /**
-     * A valid PNG header declaring 20000x20000 pixels (1.6 GB decoded) followed by a tiny IDAT:
-     * a decompression bomb that must be refused from the header alone.
+     * A valid PNG whose header declares {@code width x height} RGB pixels, with one tiny IDAT: a
+     * decompression bomb (20000x20000 would be 1.6 GB decoded) that must be refused from the
+     * header alone.
      */
-    public static byte[] pngBomb() {
+    public static byte[] pngHeaderBomb(int width, int height) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
             ByteArrayOutputStream ihdr = new ByteArrayOutputStream();
             DataOutputStream d = new DataOutputStream(ihdr);
-            d.writeInt(20_000);
-            d.writeInt(20_000);
-            d.writeByte(8);
-            d.writeByte(2);
-            d.writeByte(0);
-            d.writeByte(0);
-            d.writeByte(0);
+            d.writeInt(width);
+            d.writeInt(height);
+            d.write(new byte[] {8, 2, 0, 0, 0});
             chunk(out, "IHDR", ihdr.toByteArray());
             chunk(out, "IDAT", new byte[] {0x78, (byte) 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01});
             chunk(out, "IEND", new byte[0]);
@@ -80,18 +81,7 @@ public final class TestImages {
         }
     }
 
-    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) throws IOException {
-        DataOutputStream d = new DataOutputStream(out);
-        d.writeInt(data.length);
-        byte[] t = type.getBytes(StandardCharsets.US_ASCII);
-        d.write(t);
-        d.write(data);
-        CRC32 crc = new CRC32();
-        crc.update(t);
-        crc.update(data);
-        d.writeInt((int) crc.getValue());
-    }
-
+    /** A zip of the entries under their names as given, unchecked (traversal names included). */
     public static byte[] zip(Map<String, byte[]> entries) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -106,5 +96,28 @@ public final class TestImages {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static BufferedImage picture(int width, int height, long seed) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(new Color((int) (seed * 2654435761L) & 0xFFFFFF));
+        g.fillRect(0, 0, width, height);
+        g.setColor(Color.WHITE);
+        g.fillRect((int) (seed % Math.max(1, width - 2)), 0, 2, height);
+        g.dispose();
+        return image;
+    }
+
+    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) throws IOException {
+        DataOutputStream d = new DataOutputStream(out);
+        d.writeInt(data.length);
+        byte[] t = type.getBytes(StandardCharsets.US_ASCII);
+        d.write(t);
+        d.write(data);
+        CRC32 crc = new CRC32();
+        crc.update(t);
+        crc.update(data);
+        d.writeInt((int) crc.getValue());
     }
 }
