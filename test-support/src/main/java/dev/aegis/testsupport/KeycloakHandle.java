@@ -2,34 +2,21 @@ package dev.aegis.testsupport;
 
 import dev.aegis.localstack.KeycloakServer;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /** Keycloak with realm {@code aegis} (users demo / admin, public client aegis-cli) of this test JVM. */
 public final class KeycloakHandle extends ServerHandle {
 
     public static final String CLI_CLIENT = "aegis-cli";
 
-    private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .version(HttpClient.Version.HTTP_1_1).build();
-
     private final String baseUrl;
+    private final KeycloakAdmin admin;
 
     KeycloakHandle(Lifecycle lifecycle, String baseUrl) {
         super(Server.KEYCLOAK, lifecycle);
         this.baseUrl = baseUrl;
+        this.admin = new KeycloakAdmin(baseUrl, KeycloakServer.REALM, KeycloakServer.ADMIN_USER,
+                KeycloakServer.ADMIN_PASSWORD);
     }
 
     /** {@code http://127.0.0.1:PORT/realms/aegis}, the {@code iss} of every token. */
@@ -43,90 +30,17 @@ public final class KeycloakHandle extends ServerHandle {
 
     /** An access token for a realm user (password grant on the public client aegis-cli). */
     public String userToken(String username, String password) {
-        return token(issuerUri(), Map.of("grant_type", "password", "client_id", CLI_CLIENT,
+        return KeycloakAdmin.token(issuerUri(), Map.of("grant_type", "password", "client_id", CLI_CLIENT,
                 "username", username, "password", password, "scope", "openid"));
     }
 
     /** An access token of the bootstrap administrator (master realm, admin-cli). */
     public String adminToken() {
-        return token(baseUrl() + "/realms/master", Map.of("grant_type", "password", "client_id", "admin-cli",
-                "username", KeycloakServer.ADMIN_USER, "password", KeycloakServer.ADMIN_PASSWORD));
+        return admin.adminToken();
     }
 
     /** Creates an enabled realm user with role {@code user}; returns its id (the tokens' {@code sub}). */
     public String createUser(String username, String password) {
-        String admin = "Bearer " + adminToken();
-        String users = baseUrl() + "/admin/realms/" + KeycloakServer.REALM + "/users";
-        String body = "{\"username\":" + json(username) + ",\"enabled\":true,\"emailVerified\":true,"
-                + "\"email\":" + json(username + "@test.aegis.local") + ",\"firstName\":" + json(username)
-                + ",\"lastName\":\"Test\",\"credentials\":[{\"type\":\"password\",\"value\":" + json(password)
-                + ",\"temporary\":false}]}";
-        HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(users))
-                .header("Authorization", admin).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
-        if (created.statusCode() != 201) {
-            throw new IllegalStateException("creating user " + username + " answered " + created.statusCode()
-                    + ": " + created.body());
-        }
-        String location = created.headers().firstValue("Location").orElseThrow();
-        String id = location.substring(location.lastIndexOf('/') + 1);
-        HttpResponse<String> role = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/admin/realms/"
-                + KeycloakServer.REALM + "/roles/user")).header("Authorization", admin).GET().build());
-        if (role.statusCode() == 200) {
-            HttpResponse<String> mapped = send(HttpRequest.newBuilder(URI.create(users + "/" + id
-                    + "/role-mappings/realm")).header("Authorization", admin)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("[" + role.body() + "]")).build());
-            if (mapped.statusCode() / 100 != 2) {
-                throw new IllegalStateException("granting role user answered " + mapped.statusCode());
-            }
-        }
-        return id;
-    }
-
-    private static String token(String realmUrl, Map<String, String> form) {
-        String body = new LinkedHashMap<>(form).entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(realmUrl
-                        + "/protocol/openid-connect/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
-        Matcher m = ACCESS_TOKEN.matcher(response.body());
-        if (response.statusCode() != 200 || !m.find()) {
-            throw new IllegalStateException("token request to " + realmUrl + " answered " + response.statusCode()
-                    + ": " + response.body());
-        }
-        return m.group(1);
-    }
-
-    private static HttpResponse<String> send(HttpRequest request) {
-        try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException(request.uri() + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    private static String json(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
+        return admin.createUser(username, password, "test.aegis.local", "Test");
     }
 }

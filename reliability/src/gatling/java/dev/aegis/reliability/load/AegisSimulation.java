@@ -19,12 +19,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -32,12 +26,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
 
+import dev.aegis.testsupport.KeycloakAdmin;
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
@@ -86,8 +79,7 @@ public class AegisSimulation extends Simulation {
     private static final String WAIT = System.getProperty("aegis.load.wait", "PT20S");
     private static final String RUN = Long.toString(System.currentTimeMillis(), 36);
 
-    private static final HttpClient CLIENT_HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
+    private static final KeycloakAdmin ADMIN = new KeycloakAdmin(KEYCLOAK, REALM, ADMIN_USER, ADMIN_PASSWORD);
     private final List<String> createdIds = new ArrayList<>();
 
     /** A few distinct small PNGs, so the services' "same bytes, same stored image" path is not all we measure. */
@@ -157,9 +149,8 @@ public class AegisSimulation extends Simulation {
 
     @Override
     public void before() {
-        String admin = adminToken();
         for (int i = 0; i < USERS; i++) {
-            createdIds.add(createUser(admin, username(i)));
+            createdIds.add(ADMIN.createUser(username(i), PASSWORD, "load.aegis.local", "Load"));
         }
         System.out.printf("created %d Keycloak users load-%s-0..%d; pace %s per iteration, ramp %s, duration %s%n",
                 USERS, RUN, USERS - 1, PACE, RAMP, DURATION);
@@ -168,76 +159,11 @@ public class AegisSimulation extends Simulation {
     @Override
     public void after() {
         // the load users are throw-away: leave the developer realm as it was
-        String admin = adminToken();
-        for (String id : createdIds) {
-            send(HttpRequest.newBuilder(URI.create(KEYCLOAK + "/admin/realms/" + REALM + "/users/" + id))
-                    .header("Authorization", admin).DELETE().build());
-        }
+        createdIds.forEach(ADMIN::deleteUser);
     }
 
     private static String username(int i) {
         return "load-" + RUN + "-" + i;
-    }
-
-    private static String adminToken() {
-        String form = "grant_type=password&client_id=admin-cli&username=" + enc(ADMIN_USER)
-                + "&password=" + enc(ADMIN_PASSWORD);
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(KEYCLOAK
-                        + "/realms/master/protocol/openid-connect/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build());
-        Matcher m = ACCESS_TOKEN.matcher(response.body());
-        if (response.statusCode() != 200 || !m.find()) {
-            throw new IllegalStateException("Keycloak admin sign-in answered " + response.statusCode()
-                    + ": " + response.body());
-        }
-        return "Bearer " + m.group(1);
-    }
-
-    /** Same shape as test-support's KeycloakHandle.createUser: enabled, verified, permanent password, role user. */
-    private static String createUser(String admin, String username) {
-        String users = KEYCLOAK + "/admin/realms/" + REALM + "/users";
-        String body = "{\"username\":\"" + username + "\",\"enabled\":true,\"emailVerified\":true,"
-                + "\"email\":\"" + username + "@load.aegis.local\",\"firstName\":\"" + username
-                + "\",\"lastName\":\"Load\",\"credentials\":[{\"type\":\"password\",\"value\":\"" + PASSWORD
-                + "\",\"temporary\":false}]}";
-        HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(users))
-                .header("Authorization", admin).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
-        if (created.statusCode() != 201) {
-            throw new IllegalStateException("creating " + username + " answered " + created.statusCode()
-                    + ": " + created.body());
-        }
-        String location = created.headers().firstValue("Location").orElseThrow();
-        String id = location.substring(location.lastIndexOf('/') + 1);
-        HttpResponse<String> role = send(HttpRequest.newBuilder(URI.create(KEYCLOAK + "/admin/realms/" + REALM
-                + "/roles/user")).header("Authorization", admin).GET().build());
-        if (role.statusCode() == 200) {
-            HttpResponse<String> mapped = send(HttpRequest.newBuilder(URI.create(users + "/" + id
-                            + "/role-mappings/realm")).header("Authorization", admin)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("[" + role.body() + "]")).build());
-            if (mapped.statusCode() / 100 != 2) {
-                throw new IllegalStateException("granting role user to " + username + " answered "
-                        + mapped.statusCode());
-            }
-        }
-        return id;
-    }
-
-    private static String enc(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
-
-    private static HttpResponse<String> send(HttpRequest request) {
-        try {
-            return CLIENT_HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     private static List<byte[]> images(int n) {
