@@ -241,6 +241,22 @@ class GatewayIT {
         assertThat(big.headers().firstValue("Content-Type").orElse("")).contains("application/problem+json");
     }
 
+    @Test
+    void aRefusalWithItsBodyUnreadClosesTheConnection() throws Exception {
+        // on the real server (Netty), not only the header: the connection ends after the answer
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("POST /api/predictions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+                    .getBytes(StandardCharsets.US_ASCII));
+            // anonymous and without a CSRF token: refused before anything reads the body; the read
+            // returns at end of stream only, so a connection kept open fails this with a timeout
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answer).startsWith("HTTP/1.1 403").containsIgnoringCase("connection: close")
+                    .contains("application/problem+json");
+        }
+    }
+
     private void assertUnauthorized(String token) throws Exception {
         int before = HISTORY.seen().size();
         HttpResponse<String> response = http.send(bearer(get(gw("/api/history")), token), text());

@@ -166,6 +166,7 @@ class GatewaySliceTest {
                 .contentType(MediaType.APPLICATION_OCTET_STREAM).bodyValue(big).exchange()
                 .expectStatus().isEqualTo(413)
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectHeader().valueEquals("Connection", "close")
                 .expectBody().jsonPath("$.status").isEqualTo(413);
         assertThat(INFERENCE.seen()).hasSize(before);
         client.mutateWith(user("user").jwt()).mutateWith(csrf()).post().uri("/api/predictions")
@@ -190,7 +191,13 @@ class GatewaySliceTest {
         // a mocked login is not a bearer header: the CSRF rule applies
         client.mutateWith(user("user").jwt()).post().uri("/api/predictions").exchange()
                 .expectStatus().isForbidden()
+                .expectHeader().doesNotExist("Connection")
                 .expectBody().jsonPath("$.type").value(t -> assertThat(t.toString()).endsWith("csrf"));
+        // refused with its body unread: the connection closes rather than carry the next request
+        client.mutateWith(user("user").jwt()).post().uri("/api/predictions")
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{}").exchange()
+                .expectStatus().isForbidden()
+                .expectHeader().valueEquals("Connection", "close");
         client.mutateWith(user("user").jwt()).mutateWith(csrf()).post().uri("/api/predictions").exchange()
                 .expectStatus().isOk();
     }

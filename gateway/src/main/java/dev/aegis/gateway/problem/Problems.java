@@ -3,6 +3,7 @@ package dev.aegis.gateway.problem;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -43,8 +44,19 @@ public final class Problems {
         body.putAll(extra);
         byte[] bytes = JSON.writeValueAsBytes(body);
         response.setStatusCode(status);
+        if (hasBody(exchange.getRequest().getHeaders())) {
+            // Written before the request's body was read (filters and security run first): the
+            // unread body still sits on the connection, which must not carry another request
+            // (RFC 9112, 9.6). Without the signal a keep-alive client reused it: in two CI runs
+            // GatewayIT's POST right after a CSRF 403 on the same connection got no answer.
+            response.getHeaders().set(HttpHeaders.CONNECTION, "close");
+        }
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         response.getHeaders().setContentLength(bytes.length);
         return response.writeWith(Mono.just(response.bufferFactory().wrap(bytes)));
+    }
+
+    private static boolean hasBody(HttpHeaders request) {
+        return request.getContentLength() > 0 || request.containsHeader(HttpHeaders.TRANSFER_ENCODING);
     }
 }
