@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The portal's browser test in ./mvnw verify, driven by e2e/pom.xml:
 #   start   (pre-integration-test)  its own local stack: state in e2e/target/aegis-state, the free
-#                                   ports Maven reserved, binaries and demo model shared with ./aegis
+#                                   ports Maven reserved, binaries and demo model shared with ./aegis;
+#                                   a watcher stops it if the build dies before stop
 #   test    (integration-test)      web-ui/e2e/portal.e2e.mjs in headless Chromium; the result is
 #                                   recorded, not returned, so that stop still runs after a failure
 #   stop    (post-integration-test) copies the stack's logs into the artifacts, stops the stack
@@ -47,6 +48,26 @@ guard() {
 
 aegis() { "$ROOT/aegis" "$@"; }
 
+WATCHDOG="$TARGET/e2e-watchdog.pid"
+
+# A Maven build killed before post-integration-test (kill -9, a CI timeout) never runs stop, and
+# its stack would run on. A detached watcher of the build's process takes the stack down once that
+# process is gone; stop ends the watcher first, so it never outlives its own run into the next one.
+start_watchdog() {
+  stop_watchdog
+  setsid bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 2; done
+    echo "[e2e] the build (pid $1) is gone without stopping its stack: ./aegis down"; "$2" down' \
+    _ "$PPID" "$ROOT/aegis" </dev/null >>"$TARGET/e2e-watchdog.log" 2>&1 &
+  echo $! >"$WATCHDOG"
+}
+
+stop_watchdog() {
+  if [[ -f "$WATCHDOG" ]]; then
+    kill "$(cat "$WATCHDOG")" 2>/dev/null || true
+    rm -f "$WATCHDOG"
+  fi
+}
+
 collect_logs() {
   if [[ -d "$AEGIS_STATE/logs" ]]; then
     mkdir -p "$ARTIFACTS/stack-logs"
@@ -76,10 +97,12 @@ cmd_start() {
   env | grep -E '^AEGIS_(STATE|[A-Z_]+_PORT)=' | sort >"$TARGET/e2e-stack.env"
   say "starting the e2e stack: state $AEGIS_STATE, portal http://localhost:$AEGIS_GATEWAY_PORT," \
     "Keycloak http://127.0.0.1:$AEGIS_KEYCLOAK_PORT"
+  start_watchdog
   if ! aegis up; then
     say "the e2e stack did not start; logs in $ARTIFACTS/stack-logs"
     collect_logs
     stop_stack
+    stop_watchdog
     return 1
   fi
   # a service without a jar is only a warning for ./aegis up; here it would fail later and obscurely
@@ -90,6 +113,7 @@ cmd_start() {
     say "some services are not built: ./mvnw install -DskipTests -pl gateway,inference-service,adversarial-service,history-service -am"
     collect_logs
     stop_stack
+    stop_watchdog
     return 1
   fi
   say "e2e stack up in $((SECONDS - t0)) s"
@@ -117,6 +141,7 @@ cmd_stop() {
   local t0=$SECONDS
   collect_logs
   say "stopping the e2e stack"
+  stop_watchdog
   stop_stack
   # logs are in the artifacts; the rest (Kafka log, databases, a Keycloak copy) is only disk
   rm -rf "$AEGIS_STATE" "$TARGET/e2e-stack.env"
