@@ -15,7 +15,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -40,6 +42,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.MultipartBodyBuilder;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -47,6 +50,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
 
+import dev.aegis.events.CloudEvent;
+import dev.aegis.events.EventTypes;
+import dev.aegis.events.PredictionRequested;
 import dev.aegis.events.Topics;
 import dev.aegis.inference.prediction.PredictionService;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -89,6 +95,9 @@ class PipelineIT {
 
     @Autowired
     PredictionService predictions;
+
+    @Autowired
+    KafkaTemplate<String, CloudEvent<?>> kafka;
 
     @Autowired
     void bind(ApplicationContext context) {
@@ -219,13 +228,47 @@ class PipelineIT {
                 && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
-        // batch items are checked before the model, a single request after it: neither is answered
+        // batch items are checked before the model, a single request alone in its poll after it:
+        // neither is answered
         assertThat(skipped("cancelled") - cancelledBefore).isEqualTo(5);
         assertThat(skipped("unknown") - unknownBefore).isEqualTo(1);
         assertThat(client(USER).get().uri("/api/batches/{id}", batchId).exchange().expectStatus().isOk()
                 .expectBody(Map.class).returnResult().getResponseBody())
                 .containsEntry("cancelled", 5).containsEntry("done", 0);
         client(erased).get().uri("/api/predictions/{id}", goneId).exchange().expectStatus().isNotFound();
+    }
+
+    @Test
+    @Order(8)
+    void aBacklogOfRequestsWhoseRecordsAreGoneCostsNoModelCall() throws Exception {
+        double unknownBefore = skipped("unknown");
+        var sizes = meters.get("aegis.inference.batch.size").summary();
+        double imagesBefore = sizes.totalAmount();
+        int n = 8;
+        // queued while the worker is paused, in one partition: its first poll holds all of them
+        MessageListenerContainer worker = listeners.getListenerContainer("inference-worker");
+        worker.stop();
+        try {
+            List<CompletableFuture<?>> sends = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String id = "gone-" + UUID.randomUUID();
+                byte[] png = TinyModel.png(i % 3, 9000 + i);
+                sends.add(kafka.send(new ProducerRecord<>(Topics.PREDICTION_REQUESTS, 0, id,
+                        CloudEvent.of(java.net.URI.create("urn:aegis:test"), EventTypes.PREDICTION_REQUESTED, id, "erased-" + id, id,
+                                new PredictionRequested(id, "sha-" + i, "uploads/erased/" + i, "image/png", null,
+                                        "gone.png", png)))));
+            }
+            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        } finally {
+            worker.start();
+        }
+        long deadline = System.nanoTime() + LONG.toNanos();
+        while (skipped("unknown") < unknownBefore + n && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(skipped("unknown") - unknownBefore).isEqualTo(n);
+        // decodable images, yet none reached the model: their states were read before it
+        assertThat(sizes.totalAmount()).isEqualTo(imagesBefore);
     }
 
     private double skipped(String reason) {

@@ -137,11 +137,14 @@ class PredictionWorker {
         if (requests.isEmpty()) {
             return;
         }
-        // The states query runs beside fetch + decode, and for requests outside a batch beside
-        // the model call too: only a batch item can be cancelled, so only batch items wait for
-        // their state before the model (a cancelled batch must free the worker, not cost it).
-        // A lone request's result is dropped after the model instead if its record is gone
-        // (erased user), which is rare; the MongoDB round trip leaves every request's path.
+        // The states query runs beside fetch + decode. A poll of one request outside a batch (an
+        // idle worker, where latency counts) goes to the model beside the query too, and its
+        // result is dropped after the model if its record is gone (erased user): the MongoDB
+        // round trip leaves its path. Every other request waits for its state before the model,
+        // which costs nothing more when a poll holds several (the query has answered by the time
+        // they are decoded): a cancelled batch or a backlog of erased users' requests costs no
+        // model call (the pipeline bench leaves thousands per run; a stack worker restarted after
+        // a day of them answered new requests only minutes later).
         // Fetch + decode in parallel: one object-store round trip per image would otherwise
         // serialise the whole poll behind storage latency. Composed, not blocking inside: the
         // storage calls run on bounded-elastic themselves, and a bounded-elastic task that
@@ -154,14 +157,12 @@ class PredictionWorker {
                 .block(RESULT_TIMEOUT);
         long preparedAt = System.nanoTime();
         stage("prepare", pickedUpNanos, preparedAt);
-        List<Work> lone = new ArrayList<>(prepared.size());
-        List<Work> batchItems = new ArrayList<>();
-        for (Work w : prepared) {
-            (w.event().data().batchId() == null ? lone : batchItems).add(w);
-        }
-        List<Work> work = new ArrayList<>(queued(lone));
+        boolean alone = prepared.size() == 1 && prepared.get(0).event().data().batchId() == null;
+        List<Work> work = new ArrayList<>(alone ? queued(prepared) : List.of());
         Map<String, PredictionStatus> states = statesRead.get(RESULT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        work.addAll(queued(batchItems.stream().filter(w -> live(states, w)).toList()));
+        if (!alone) {
+            work.addAll(queued(prepared.stream().filter(w -> live(states, w)).toList()));
+        }
         List<CompletableFuture<?>> sends = new ArrayList<>(work.size());
         long sent = 0;
         for (Work w : work) {
