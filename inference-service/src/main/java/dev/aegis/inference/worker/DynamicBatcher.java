@@ -81,20 +81,21 @@ public class DynamicBatcher implements SmartLifecycle {
 
     /**
      * Queues the images of one poll together: the model thread takes none of them before all are
-     * queued. Added one by one, an idle model thread woke on the first and ran it with the few
-     * queued by then, a small batch at nearly batch-1 cost, and the rest of the poll waited for
-     * that call to end.
+     * queued. Added one by one, an idle model thread could wake on the first and run it with the
+     * few queued by then, a small batch at nearly batch-1 cost, and the rest of the poll would
+     * wait for that call to end.
      */
     public List<CompletableFuture<Outcome>> submitAll(List<BufferedImage> images) {
+        boolean accepting = running;
         List<CompletableFuture<Outcome>> results = new ArrayList<>(images.size());
         for (int i = 0; i < images.size(); i++) {
             CompletableFuture<Outcome> result = new CompletableFuture<>();
-            if (!running) {
+            if (!accepting) {
                 result.completeExceptionally(new IllegalStateException("the worker is stopping"));
             }
             results.add(result);
         }
-        if (!running) {
+        if (!accepting) {
             return results;
         }
         synchronized (enqueueing) {
