@@ -158,11 +158,9 @@ class PredictionWorker {
         long preparedAt = System.nanoTime();
         stage("prepare", pickedUpNanos, preparedAt);
         boolean alone = prepared.size() == 1 && prepared.get(0).event().data().batchId() == null;
-        List<Work> work = new ArrayList<>(alone ? queued(prepared) : List.of());
+        List<Work> queuedAlone = alone ? queued(prepared) : null;
         Map<String, PredictionStatus> states = statesRead.get(RESULT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        if (!alone) {
-            work.addAll(queued(prepared.stream().filter(w -> live(states, w)).toList()));
-        }
+        List<Work> work = alone ? queuedAlone : queued(prepared.stream().filter(w -> live(states, w)).toList());
         List<CompletableFuture<?>> sends = new ArrayList<>(work.size());
         long sent = 0;
         for (Work w : work) {
@@ -171,7 +169,8 @@ class PredictionWorker {
                 sent = System.nanoTime();
                 stage("model", preparedAt, sent);
             }
-            if (w.event().data().batchId() == null && !live(states, w)) {
+            // the others were checked before the model
+            if (alone && !live(states, w)) {
                 continue;
             }
             CloudEvent<PredictionCompleted> event = CloudEvent.derived(resultEventId(w.event().data().predictionId()),
