@@ -9,7 +9,7 @@ import java.util.Map;
  *
  * <p>Sized for a page query over 100k documents of one collection (the history benchmark): the
  * server has no index-backed sort, so every page scans the collection. A 256 MB H2 page cache keeps
- * the deserialised pages of ~100k history records, so repeated scans skip disk reads and Java
+ * the deserialised pages of ~100k history records, so repeated scans skip disk reads and
  * deserialisation; the heap leaves room for that cache plus the documents of a scan. The JVM
  * commits heap only as it is used, so a small test database stays small. No C1-only flag here
  * (unlike the other servers): the scan loop is the hot path of a long-running server.

@@ -12,6 +12,8 @@ import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
@@ -21,8 +23,10 @@ import de.bwaldvogel.mongo.wire.message.MongoMessage;
 import de.bwaldvogel.mongo.wire.message.MongoQuery;
 
 /**
- * mongo-java-server's H2 backend with three fixes of our own (the third, <b>id-bounded queries</b>,
- * is described on {@code queryDocuments} below).
+ * mongo-java-server's H2 backend with five fixes of our own (the third, <b>id-bounded queries</b>,
+ * is described on {@code queryDocuments} below; the fourth, <b>unique-index keys compared without
+ * serialization</b>, on {@link ComparedKeyUniqueIndex}; the fifth, <b>documents stored as BSON</b>,
+ * on {@link BsonDocumentType}).
  *
  * <p><b>Snapshot pinning.</b> The stock backend iterates H2 MVStore maps without registering the
  * version it reads. A scan works on the map's root of one store version while MVStore's background
@@ -50,6 +54,8 @@ final class SnapshotH2Backend extends H2Backend {
     // same map names as H2Database, so existing files open unchanged
     private static final String DATA_PREFIX = "databases.";
     private static final String META_PREFIX = "meta.";
+    private static final String STOCK_INDEX_INFIX = "._index_";
+    private static final String INDEX_INFIX = "._keyindex_";
 
     SnapshotH2Backend(MVStore store) {
         super(store);
@@ -86,11 +92,36 @@ final class SnapshotH2Backend extends H2Backend {
             super(name, SnapshotH2Backend.this.getMvStore(), SnapshotH2Backend.this.getCursorRegistry());
         }
 
+        /** See {@link ComparedKeyUniqueIndex}: its own map name, the stock one is dropped. */
+        @Override
+        protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys,
+                                                        boolean sparse) {
+            MVStore store = SnapshotH2Backend.this.getMvStore();
+            String stock = getFullCollectionNamespace(collectionName) + STOCK_INDEX_INFIX + indexName;
+            if (store.hasMap(stock)) {
+                store.removeMap(stock);
+            }
+            MVMap<KeyValue, Object> map = store.openMap(indexMapName(collectionName, indexName),
+                    ComparedKeyUniqueIndex.mapBuilder());
+            return new ComparedKeyUniqueIndex(map, indexName, keys, sparse);
+        }
+
+        @Override
+        protected void dropIndex(MongoCollection<Object> collection, String indexName) {
+            super.dropIndex(collection, indexName);
+            SnapshotH2Backend.this.getMvStore().removeMap(indexMapName(collection.getCollectionName(), indexName));
+        }
+
+        private String indexMapName(String collectionName, String indexName) {
+            return getFullCollectionNamespace(collectionName) + INDEX_INFIX + indexName;
+        }
+
         @Override
         protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
             MVStore store = SnapshotH2Backend.this.getMvStore();
             String fullName = getFullCollectionNamespace(collectionName);
-            MVMap<Object, Document> dataMap = store.openMap(DATA_PREFIX + fullName);
+            MVMap<Object, Document> dataMap = store.openMap(DATA_PREFIX + fullName,
+                    new MVMap.Builder<Object, Document>().valueType(new BsonDocumentType()));
             MVMap<String, Object> metaMap = store.openMap(META_PREFIX + fullName);
             return new BoundedSortCollection(this, collectionName, options, dataMap, metaMap);
         }
