@@ -25,10 +25,10 @@ import java.util.zip.ZipInputStream;
  */
 public final class Dist {
 
-    /** Keep in sync with deploy/local/dist/pom.xml: a change here reinstalls (layout=5: the MongoDB server compares unique-index keys without serializing them). */
+    /** Keep in sync with deploy/local/dist/pom.xml: a change here reinstalls (layout=6: the MongoDB server stores BSON and sizes its cache by heap). */
     public static final String KEYCLOAK_VERSION = "26.7.3";
     static final String LAYOUT = "kafka=4.4.0 log4j-slf4j-impl=2.25.3 s3proxy=4.1.0 mongo-java-server=1.47.0 keycloak="
-            + KEYCLOAK_VERSION + " layout=5";
+            + KEYCLOAK_VERSION + " layout=6";
 
     private static final Object JVM_LOCK = new Object();
 

@@ -255,9 +255,11 @@ public final class PipelineBench {
             ProcessCpu roundCpu1 = ProcessCpu.snapshot();
             jitPercent = 100.0 * roundCpu1.jitCpuMillisSince(roundCpu0) / Math.max(1, roundCpu1.benchJvmMillisSince(roundCpu0));
             System.err.printf(Locale.ROOT, "[bench] warm-up %d: JIT compiling (elapsed, all compiler threads) %.0f%%"
-                    + " of the round; compiler threads' CPU %d ms, %.1f%% of this JVM's%n", round,
+                    + " of the round; compiler threads' CPU %d ms, %.1f%% of this JVM's; servers' compiler and GC threads,"
+                    + " ms per image: %s%n", round,
                     100 * (jit.getTotalCompilationTime() - compiledBefore) / ((System.nanoTime() - start) / 1e6),
-                    roundCpu1.jitCpuMillisSince(roundCpu0), jitPercent);
+                    roundCpu1.jitCpuMillisSince(roundCpu0), jitPercent,
+                    roundCpu1.serversJitAndGcPerImageSince(roundCpu0, 2 * warmUp.size()));
         }
         double warmUpSeconds = seconds(warmUpStart);
         System.err.printf(Locale.ROOT, "[bench] warm-up: %d rounds in %.0f s, %s%n", round - 1, warmUpSeconds,
@@ -309,6 +311,8 @@ public final class PipelineBench {
                 cpu1.perImageSince(cpu0, count), jit.getTotalCompilationTime() - cpu0.jitMillis());
         System.err.printf(Locale.ROOT, "[bench] batched, this JVM's CPU ms per image by thread: %s%n",
                 cpu1.threadsPerImageSince(cpu0, count, 14));
+        System.err.printf(Locale.ROOT, "[bench] batched, servers' compiler and GC threads, CPU ms per image: %s%n",
+                cpu1.serversJitAndGcPerImageSince(cpu0, count));
         // the batch-size-1 worker is the worker deployed with batch.max-size=1: one record per
         // poll (its result acknowledged and its offset committed before the next), one image
         // per model call; only the model call at batch 1 would keep the batched worker's polls
@@ -321,6 +325,8 @@ public final class PipelineBench {
                 MongoCommandCounter.perImage(commands1, commands.snapshot(), count));
         System.err.printf(Locale.ROOT, "[bench] batch-1, CPU ms per image: %s; JIT compiling %d ms%n",
                 cpu2.perImageSince(cpu1, count), jit.getTotalCompilationTime() - cpu1.jitMillis());
+        System.err.printf(Locale.ROOT, "[bench] batch-1, servers' compiler and GC threads, CPU ms per image: %s%n",
+                cpu2.serversJitAndGcPerImageSince(cpu1, count));
         batcher.maxSize(maxBatch);
         workerPollSize(listeners, maxBatch);
 

@@ -31,12 +31,14 @@ final class ProcessCpu {
     private static final int MILLIS_PER_TICK = 10;
 
     private final Map<String, Duration> totals;
+    private final Map<String, Map<String, Long>> serverThreadTicks;
     private final Map<String, Long> threadTicks;
     private final long jitMillis;
 
-    private ProcessCpu(Map<String, Duration> totals) {
+    private ProcessCpu(Map<String, Duration> totals, Map<String, Map<String, Long>> serverThreadTicks) {
         this.totals = totals;
-        this.threadTicks = threadTicks();
+        this.serverThreadTicks = serverThreadTicks;
+        this.threadTicks = threadTicks(java.nio.file.Path.of("/proc/self/task"));
         this.jitMillis = java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
     }
 
@@ -47,6 +49,7 @@ final class ProcessCpu {
 
     static ProcessCpu snapshot() {
         Map<String, Duration> totals = new LinkedHashMap<>();
+        Map<String, Map<String, Long>> serverThreadTicks = new LinkedHashMap<>();
         totals.put(BENCH_JVM, ProcessHandle.current().info().totalCpuDuration()
                 .orElse(Duration.ZERO));
         ProcessHandle.allProcesses().forEach(process -> {
@@ -54,11 +57,45 @@ final class ProcessCpu {
             for (Map.Entry<String, String> part : PARTS) {
                 if (line.contains(part.getValue())) {
                     totals.merge(part.getKey(), process.info().totalCpuDuration().orElse(Duration.ZERO), Duration::plus);
+                    Map<String, Long> threads = serverThreadTicks.computeIfAbsent(part.getKey(), k -> new java.util.HashMap<>());
+                    threadTicks(java.nio.file.Path.of("/proc", String.valueOf(process.pid()), "task"))
+                            .forEach((kind, ticks) -> threads.merge(kind, ticks, Long::sum));
                     break;
                 }
             }
         });
-        return new ProcessCpu(totals);
+        return new ProcessCpu(totals, serverThreadTicks);
+    }
+
+    private static long compilerTicks(Map<String, Long> threadTicks) {
+        return ticksOf(threadTicks, kind -> kind.startsWith(COMPILER_THREADS));
+    }
+
+    // SerialGC collects in the VM thread (the local MongoDB server), the other collectors in GC threads
+    private static long gcTicks(Map<String, Long> threadTicks) {
+        return ticksOf(threadTicks, kind -> kind.equals("VM Thread") || kind.startsWith("GC Thread")
+                || kind.startsWith("G# "));
+    }
+
+    private static long ticksOf(Map<String, Long> threadTicks, java.util.function.Predicate<String> kinds) {
+        return threadTicks.entrySet().stream().filter(e -> kinds.test(e.getKey())).mapToLong(Map.Entry::getValue).sum();
+    }
+
+    /**
+     * "part JIT ms GC ms, ..." of the servers' compiler and collector threads per image between
+     * {@code before} and this snapshot: a server started shortly before the bench may still be
+     * compiling in the timed phases, and a server's collector may cost more than its work.
+     */
+    String serversJitAndGcPerImageSince(ProcessCpu before, int images) {
+        StringBuilder parts = new StringBuilder();
+        for (Map.Entry<String, Map<String, Long>> e : serverThreadTicks.entrySet()) {
+            Map<String, Long> was = before.serverThreadTicks.getOrDefault(e.getKey(), Map.of());
+            double jit = (compilerTicks(e.getValue()) - compilerTicks(was)) * (double) MILLIS_PER_TICK / images;
+            double gc = (gcTicks(e.getValue()) - gcTicks(was)) * (double) MILLIS_PER_TICK / images;
+            parts.append(parts.isEmpty() ? "" : ", ")
+                    .append(String.format(Locale.ROOT, "%s JIT %.1f GC %.1f", e.getKey(), jit, gc));
+        }
+        return parts.toString();
     }
 
     /** CPU ms per image of this JVM alone between {@code before} and this snapshot. */
@@ -77,13 +114,12 @@ final class ProcessCpu {
     }
 
     /**
-     * This JVM's CPU ticks by thread kind (name without its numbers), native threads included:
+     * A process's CPU ticks by thread kind (name without its numbers), native threads included:
      * TensorFlow's pool, GC and JIT threads are not in {@code ThreadMXBean}. Linux only (empty
      * elsewhere); a thread that ended between two snapshots is left out.
      */
-    private static Map<String, Long> threadTicks() {
+    private static Map<String, Long> threadTicks(java.nio.file.Path tasks) {
         Map<String, Long> ticks = new java.util.HashMap<>();
-        java.nio.file.Path tasks = java.nio.file.Path.of("/proc/self/task");
         if (!java.nio.file.Files.isDirectory(tasks)) {
             return ticks;
         }
@@ -109,8 +145,7 @@ final class ProcessCpu {
 
     /** CPU ms of this JVM's JIT compiler threads (C1 and C2) between {@code before} and this snapshot. */
     long jitCpuMillisSince(ProcessCpu before) {
-        return MILLIS_PER_TICK * threadTicks.keySet().stream().filter(kind -> kind.startsWith(COMPILER_THREADS))
-                .mapToLong(kind -> ticksSince(before, kind)).sum();
+        return MILLIS_PER_TICK * (compilerTicks(threadTicks) - compilerTicks(before.threadTicks));
     }
 
     private long ticksSince(ProcessCpu before, String kind) {
