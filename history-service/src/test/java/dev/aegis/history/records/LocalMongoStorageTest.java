@@ -58,15 +58,10 @@ class LocalMongoStorageTest {
     @Test
     void documentsAndUniqueIndexesSurviveARestart() {
         MongoServer server = start();
-        Map<String, Document> written = new LinkedHashMap<>();
+        Map<String, Document> written;
         try (MongoClient client = client(server.port())) {
             MongoCollection<Document> c = records(client);
-            createIndexes(c);
-            written.put("all-types", allTypes());
-            for (Document d : numbered(3_000)) {
-                written.put(d.getString("_id"), d);
-            }
-            insertShuffled(c, written.values());
+            written = write(c, 3_000);
             assertDuplicatesRefused(c, written.get("r00042"));
         } finally {
             server.stop();
@@ -84,6 +79,11 @@ class LocalMongoStorageTest {
             Mono.from(c.deleteOne(Filters.eq("_id", "r00007"))).block(WAIT);
             Mono.from(c.insertOne(written.get("r00007"))).block(WAIT);
             assertThat(Mono.from(c.countDocuments()).block(WAIT)).isEqualTo(written.size());
+            // a dropped unique index refuses nothing more
+            Mono.from(c.dropIndex("owner_1_n_1")).block(WAIT);
+            Mono.from(c.insertOne(new Document(written.get("r00008")).append("_id", "again").append("eventId", "again")))
+                    .block(WAIT);
+            assertThat(Mono.from(c.countDocuments(Filters.eq("n", 8))).block(WAIT)).isEqualTo(2);
         } finally {
             server.stop();
         }
@@ -96,17 +96,11 @@ class LocalMongoStorageTest {
      */
     @Test
     void aFileWrittenByTheStockBackendOpensWithItsDocumentsAndItsUniqueness() throws Exception {
-        Map<String, Document> written = new LinkedHashMap<>();
+        Map<String, Document> written;
         int port = Ports.freePort();
         Process stock = startStock(port);
         try (MongoClient client = client(port)) {
-            MongoCollection<Document> c = records(client);
-            createIndexes(c);
-            written.put("all-types", allTypes());
-            for (Document d : numbered(500)) {
-                written.put(d.getString("_id"), d);
-            }
-            insertShuffled(c, written.values());
+            written = write(records(client), 500);
         } finally {
             stop(stock);
         }
@@ -139,12 +133,12 @@ class LocalMongoStorageTest {
     }
 
     /** mongo-java-server's own H2 backend on the file the current server opens. */
-    private Process startStock(int port) throws IOException, InterruptedException {
+    private Process startStock(int port) throws Exception {
         Path root = root();
         new Dist(root).ensureInstalled(line -> { });
         Path file = state.resolve("mongo").resolve("data").resolve("aegis.mv");
         Files.createDirectories(file.getParent());
-        Path source = Path.of("src/test/resources/local-mongo/StockH2Server.java").toAbsolutePath();
+        Path source = Path.of(LocalMongoStorageTest.class.getResource("/local-mongo/StockH2Server.java").toURI());
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process process = new ProcessBuilder(java.toString(), "-cp",
                 root.resolve(".aegis/dist/mongo/lib").toAbsolutePath() + "/*", source.toString(),
@@ -182,6 +176,18 @@ class LocalMongoStorageTest {
 
     private static MongoCollection<Document> records(MongoClient client) {
         return client.getDatabase("storage").getCollection("records");
+    }
+
+    /** The unique indexes, then {@link #allTypes()} and {@code count} numbered records in random order. */
+    private static Map<String, Document> write(MongoCollection<Document> c, int count) {
+        createIndexes(c);
+        Map<String, Document> written = new LinkedHashMap<>();
+        written.put("all-types", allTypes());
+        for (Document d : numbered(count)) {
+            written.put(d.getString("_id"), d);
+        }
+        insertShuffled(c, written.values());
+        return written;
     }
 
     private static void createIndexes(MongoCollection<Document> c) {

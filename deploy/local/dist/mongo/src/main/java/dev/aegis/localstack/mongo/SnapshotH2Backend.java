@@ -23,10 +23,9 @@ import de.bwaldvogel.mongo.wire.message.MongoMessage;
 import de.bwaldvogel.mongo.wire.message.MongoQuery;
 
 /**
- * mongo-java-server's H2 backend with five fixes of our own (the third, <b>id-bounded queries</b>,
- * is described on {@code queryDocuments} below; the fourth, <b>unique-index keys compared without
- * serialization</b>, on {@link ComparedKeyUniqueIndex}; the fifth, <b>documents stored as BSON</b>,
- * on {@link BsonDocumentType}).
+ * mongo-java-server's H2 backend with four fixes of our own (the third, <b>id-bounded queries</b>,
+ * is described on {@code queryDocuments} below; the fourth, <b>no Java serialization on the write
+ * path</b>, on {@link ComparedKeyUniqueIndex} and {@link BsonDocumentType}).
  *
  * <p><b>Snapshot pinning.</b> The stock backend iterates H2 MVStore maps without registering the
  * version it reads. A scan works on the map's root of one store version while MVStore's background
