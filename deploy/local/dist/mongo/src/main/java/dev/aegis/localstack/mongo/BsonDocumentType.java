@@ -36,7 +36,7 @@ final class BsonDocumentType extends ObjectDataType {
      * A decoded document's heap per byte of its BSON: 4,574 bytes for an 839-byte history record
      * (20,000 decoded, heap measured after GC). H2 sizes its page cache with this estimate; the
      * stock estimate, the Java-serialized size (1,383 bytes for the same record), let a "256 MB"
-     * cache hold about three times that much heap, against the server's 768 MB.
+     * cache hold about three times that much heap (the server then had 768 MB).
      */
     private static final int HEAP_PER_BSON_BYTE = 6;
 

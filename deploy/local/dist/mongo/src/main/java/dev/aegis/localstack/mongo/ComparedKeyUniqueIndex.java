@@ -155,6 +155,10 @@ final class ComparedKeyUniqueIndex extends AbstractUniqueIndex<Object> {
             if (a.getClass() != b.getClass()) {
                 return a.getClass().getName().compareTo(b.getClass().getName());
             }
+            // ids and event ids: the common case goes before the set lookup (it showed in the profile)
+            if (a instanceof String s) {
+                return s.compareTo((String) b);
+            }
             if (NATURAL.contains(a.getClass())) {
                 return ((Comparable) a).compareTo(b);
             }
