@@ -3,9 +3,9 @@ package dev.aegis.adversarial.attack;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 
 import org.springframework.stereotype.Service;
+import org.springframework.util.IdGenerator;
 
 import dev.aegis.adversarial.AdversarialProperties;
 import dev.aegis.adversarial.image.UserImages;
@@ -36,9 +36,11 @@ public class AttackService {
     private final ActiveModelCatalog catalog;
     private final AttackInputValidator validator;
     private final AdversarialProperties properties;
+    private final IdGenerator ids;
 
     public AttackService(AttackStore store, UserImages images, ObjectStorage storage, EventPublisher publisher,
-                         ActiveModelCatalog catalog, AdversarialProperties properties) {
+                         ActiveModelCatalog catalog, AdversarialProperties properties, IdGenerator ids) {
+        this.ids = ids;
         this.store = store;
         this.images = images;
         this.storage = storage;
@@ -61,7 +63,7 @@ public class AttackService {
     /** Records the attack as PENDING, then asks a worker for it. */
     public Mono<AttackRecord> submit(String userId, String imageId, String imageKey, AttackParameters parameters,
                                      String reportId, String trueLabel, String correlationId) {
-        String id = UUID.randomUUID().toString();
+        String id = ids.generateId().toString();
         String correlation = correlationId == null || correlationId.isBlank() ? id : correlationId;
         AttackRecord record = AttackRecord.pending(id, userId, imageId, imageKey, parameters, reportId, trueLabel,
                 correlation);

@@ -8,9 +8,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 
 import org.springframework.stereotype.Service;
+import org.springframework.util.IdGenerator;
 
 import dev.aegis.adversarial.AdversarialProperties;
 import dev.aegis.adversarial.attack.AttackInputValidator;
@@ -41,9 +41,11 @@ public class RobustnessService {
     private final ActiveModelCatalog catalog;
     private final AdversarialProperties properties;
     private final AttackInputValidator validator;
+    private final IdGenerator ids;
 
     public RobustnessService(AttackService attacks, AttackStore attackStore, ReportStore reports,
-                             ActiveModelCatalog catalog, AdversarialProperties properties) {
+                             ActiveModelCatalog catalog, AdversarialProperties properties, IdGenerator ids) {
+        this.ids = ids;
         this.attacks = attacks;
         this.attackStore = attackStore;
         this.reports = reports;
@@ -166,7 +168,7 @@ public class RobustnessService {
                     errors.throwIfAny();
                     return Mono.empty();
                 });
-        String reportId = UUID.randomUUID().toString();
+        String reportId = ids.generateId().toString();
         String correlation = correlationId == null || correlationId.isBlank() ? reportId : correlationId;
         return labels.then(Flux.fromIterable(plan.images())
                         .concatMap(image -> attacks.imageKey(userId, image.imageId()).map(key -> Map.entry(image, key)))

@@ -48,6 +48,7 @@ import dev.aegis.events.AttackRequested;
 import dev.aegis.events.CloudEvent;
 import dev.aegis.events.ModelRef;
 import dev.aegis.events.Topics;
+import dev.aegis.support.ids.IdAutoConfiguration;
 import dev.aegis.support.problem.ProblemAutoConfiguration;
 import dev.aegis.support.security.ResourceServerAutoConfiguration;
 import dev.aegis.support.storage.ObjectStorage;
@@ -60,7 +61,7 @@ import reactor.core.publisher.Mono;
  * real servers).
  */
 @WebFluxTest(controllers = AttackController.class)
-@ImportAutoConfiguration({ResourceServerAutoConfiguration.class, ProblemAutoConfiguration.class})
+@ImportAutoConfiguration({ResourceServerAutoConfiguration.class, ProblemAutoConfiguration.class, IdAutoConfiguration.class})
 @Import({AttackService.class, UserImages.class, ImageSniffer.class, JsonFields.class, RobustnessService.class})
 @EnableConfigurationProperties(AdversarialProperties.class)
 @TestPropertySource(properties = "spring.security.oauth2.resourceserver.jwt.issuer-uri=http://127.0.0.1:1/realms/aegis")

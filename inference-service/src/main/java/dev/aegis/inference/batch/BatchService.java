@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
@@ -14,6 +13,7 @@ import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Service;
+import org.springframework.util.IdGenerator;
 
 import dev.aegis.inference.prediction.PredictionDocument;
 import dev.aegis.inference.prediction.PredictionService;
@@ -31,8 +31,10 @@ public class BatchService {
     private final ReactiveMongoTemplate mongo;
     private final UploadStore uploads;
     private final PredictionService predictions;
+    private final IdGenerator ids;
 
-    public BatchService(ReactiveMongoTemplate mongo, UploadStore uploads, PredictionService predictions) {
+    public BatchService(ReactiveMongoTemplate mongo, UploadStore uploads, PredictionService predictions, IdGenerator ids) {
+        this.ids = ids;
         this.mongo = mongo;
         this.uploads = uploads;
         this.predictions = predictions;
@@ -40,7 +42,7 @@ public class BatchService {
 
     /** Every image was validated before: nothing is stored unless the whole batch is acceptable. */
     public Mono<BatchDocument> submit(String userId, List<ValidatedImage> images, String source) {
-        String batchId = UUID.randomUUID().toString();
+        String batchId = ids.generateId().toString();
         BatchDocument batch = new BatchDocument(batchId, userId, BatchStatus.ACCEPTED, images.size(), source,
                 Instant.now(), null);
         return Flux.fromIterable(images)
@@ -59,8 +61,8 @@ public class BatchService {
                 });
     }
 
-    private static PredictionDocument pendingOf(String userId, String batchId, String key, ValidatedImage image) {
-        return new PredictionDocument(UUID.randomUUID().toString(), userId, image.sha256(), key, image.contentType(),
+    private PredictionDocument pendingOf(String userId, String batchId, String key, ValidatedImage image) {
+        return new PredictionDocument(ids.generateId().toString(), userId, image.sha256(), key, image.contentType(),
                 image.name(), batchId, PredictionStatus.PENDING, null, null, null, null, null, null, null, null,
                 Instant.now(), null);
     }

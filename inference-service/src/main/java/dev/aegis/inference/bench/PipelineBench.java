@@ -506,12 +506,13 @@ public final class PipelineBench {
         EventPublisher publisher = context.getBean(EventPublisher.class);
         PredictionService predictions = context.getBean(PredictionService.class);
         dev.aegis.support.storage.ObjectStorage storage = context.getBean(dev.aegis.support.storage.ObjectStorage.class);
+        org.springframework.util.IdGenerator ids = context.getBean(org.springframework.util.IdGenerator.class);
         int n = images.size();
         double[] put = new double[n], get = new double[n], insert = new double[n], send = new double[n],
                 done = new double[n], byId = new double[n], in = new double[n], modify = new double[n];
         for (int i = 0; i < n; i++) {
             ValidatedImage image = images.get(i);
-            String id = UUID.randomUUID().toString();
+            String id = ids.generateId().toString();
             PredictionDocument doc = PredictionDocument.pending(id, user, image.sha256(),
                     UploadStore.key(user, image.sha256()), image.contentType(), image.name(), null);
             long s = System.nanoTime();

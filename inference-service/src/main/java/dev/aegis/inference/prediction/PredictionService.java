@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -18,6 +17,7 @@ import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Service;
+import org.springframework.util.IdGenerator;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -64,11 +64,13 @@ public class PredictionService {
     // instance is woken by the sink, and skips the re-read while its result's partition is here.
     private final Duration pollInterval;
     private final ResultOwnership ownership;
+    private final IdGenerator ids;
 
     public PredictionService(ReactiveMongoTemplate mongo, RecordInserter inserter, UploadStore uploads,
                              EventPublisher publisher,
-                             InferenceProperties properties, ResultOwnership ownership,
+                             InferenceProperties properties, ResultOwnership ownership, IdGenerator ids,
                              @Value("${aegis.inference.await-poll-interval:1s}") Duration pollInterval) {
+        this.ids = ids;
         this.ownership = ownership;
         this.mongo = mongo;
         this.inserter = inserter;
@@ -80,7 +82,7 @@ public class PredictionService {
 
     /** Stores the image (once per user and content), records PENDING, then asks a worker. */
     public Mono<PredictionDocument> submit(String userId, ValidatedImage image) {
-        String id = UUID.randomUUID().toString();
+        String id = ids.generateId().toString();
         PredictionDocument doc = PredictionDocument.pending(id, userId, image.sha256(),
                 UploadStore.key(userId, image.sha256()), image.contentType(), image.name(), null);
         // The object and the record are written at the same time (one round trip less on every
@@ -118,7 +120,7 @@ public class PredictionService {
 
     private Mono<PredictionDocument> create(String userId, String imageId, String key, String contentType,
                                             String fileName, byte[] bytes) {
-        String id = UUID.randomUUID().toString();
+        String id = ids.generateId().toString();
         PredictionDocument doc = PredictionDocument.pending(id, userId, imageId, key, contentType, fileName, null);
         // Insert strictly before publishing: a worker that saw the request before the record
         // existed would take it for an erased user's and skip it.

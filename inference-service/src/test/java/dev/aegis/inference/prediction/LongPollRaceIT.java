@@ -35,6 +35,7 @@ import dev.aegis.events.EventTypes;
 import dev.aegis.events.PredictionCompleted;
 import dev.aegis.inference.InferenceProperties;
 import dev.aegis.inference.messaging.EventPublisher;
+import dev.aegis.support.ids.TimeOrderedIdGenerator;
 import dev.aegis.support.problem.NotFoundException;
 import dev.aegis.testsupport.RealServers;
 import dev.aegis.testsupport.RealServersExtension;
@@ -103,7 +104,7 @@ class LongPollRaceIT {
                 new StringSerializer(), new CloudEventSerializer()));
         predictions = new PredictionService(mongo, new RecordInserter(mongo), null, new EventPublisher(producer),
                 new InferenceProperties(null, null, null, null, null, null, null, null, null, null), ownership,
-                Duration.ofMinutes(1));
+                new TimeOrderedIdGenerator(), Duration.ofMinutes(1));
     }
 
     @AfterEach
