@@ -1,7 +1,6 @@
 package dev.aegis.adversarial.messaging;
 
 import java.net.URI;
-import java.util.UUID;
 
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.TopicPartition;
@@ -21,6 +20,7 @@ import dev.aegis.adversarial.AdversarialProperties;
 import dev.aegis.events.AttackCompleted;
 import dev.aegis.events.AttackRequested;
 import dev.aegis.events.CloudEvent;
+import dev.aegis.events.EventIds;
 import dev.aegis.events.EventTypes;
 import dev.aegis.events.MalformedEventException;
 import dev.aegis.events.Topics;
@@ -89,7 +89,6 @@ public class KafkaConfig {
 
     /** The result event of an attack has an id derived from the attack id: redelivery yields the same event. */
     public static String resultEventId(String attackId) {
-        return UUID.nameUUIDFromBytes(("attack-completed:" + attackId).getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                .toString();
+        return EventIds.derived("attack-completed", attackId);
     }
 }

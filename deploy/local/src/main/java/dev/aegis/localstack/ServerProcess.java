@@ -87,6 +87,11 @@ public abstract class ServerProcess {
         return process.isAlive();
     }
 
+    /** The running process's id, for benchmarks that read its CPU time from {@code /proc}. */
+    public java.util.Optional<Long> pid() {
+        return process.pid();
+    }
+
     public Path logFile() {
         return process.logFile();
     }

@@ -1,7 +1,6 @@
 package dev.aegis.inference.worker;
 
 import java.awt.image.BufferedImage;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -30,6 +28,7 @@ import org.springframework.kafka.support.serializer.SerializationUtils;
 import org.springframework.stereotype.Component;
 
 import dev.aegis.events.CloudEvent;
+import dev.aegis.events.EventIds;
 import dev.aegis.events.EventTypes;
 import dev.aegis.events.PredictionCompleted;
 import dev.aegis.events.PredictionRequested;
@@ -94,8 +93,7 @@ class PredictionWorker {
 
     /** The result event's id: the same for every redelivery of one request. */
     static String resultEventId(String predictionId) {
-        return UUID.nameUUIDFromBytes(("aegis.prediction.result:" + predictionId).getBytes(StandardCharsets.UTF_8))
-                .toString();
+        return EventIds.derived("aegis.prediction.result", predictionId);
     }
 
     private record Work(CloudEvent<PredictionRequested> event, long pickedUp, long fetchMs, BufferedImage image,

@@ -13,8 +13,9 @@ import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
  * Each new record's {@code _id} lands at the right edge of the B-tree, so a burst of inserts
  * touches a few pages instead of one page per record: on the local MongoDB server, pipeline-shaped
  * writes cost half the CPU with these ids and left a quarter of the file (docs/performance.md,
- * "Time-ordered record ids"); WiredTiger's indexes gain the same way. The random part keeps the ids unguessable; what
- * they disclose is the creation time, which the record holds anyway.
+ * "Time-ordered record ids and event ids"); WiredTiger's indexes gain the same way. The random
+ * part keeps the ids unguessable; what they disclose is the creation time, which the record holds
+ * anyway.
  */
 public final class TimeOrderedIdGenerator implements IdGenerator {
 
