@@ -86,23 +86,22 @@ public class DynamicBatcher implements SmartLifecycle {
      * wait for that call to end.
      */
     public List<CompletableFuture<Outcome>> submitAll(List<BufferedImage> images) {
-        boolean accepting = running;
         List<CompletableFuture<Outcome>> results = new ArrayList<>(images.size());
         for (int i = 0; i < images.size(); i++) {
-            CompletableFuture<Outcome> result = new CompletableFuture<>();
-            if (!accepting) {
-                result.completeExceptionally(new IllegalStateException("the worker is stopping"));
-            }
-            results.add(result);
+            results.add(new CompletableFuture<>());
         }
-        if (!accepting) {
-            return results;
-        }
+        // Checked under the lock stop() takes: a group read as accepted before the model thread
+        // saw the queue empty and quit would wait out its callers' timeout, answered by no one.
         synchronized (enqueueing) {
-            for (int i = 0; i < images.size(); i++) {
-                queue.add(new Job(images.get(i), results.get(i)));
+            if (running) {
+                for (int i = 0; i < images.size(); i++) {
+                    queue.add(new Job(images.get(i), results.get(i)));
+                }
+                return results;
             }
         }
+        IllegalStateException stopping = new IllegalStateException("the worker is stopping");
+        results.forEach(r -> r.completeExceptionally(stopping));
         return results;
     }
 
@@ -202,7 +201,10 @@ public class DynamicBatcher implements SmartLifecycle {
 
     @Override
     public void stop() {
-        running = false;
+        synchronized (enqueueing) {
+            // nothing is queued after this: the model thread runs what is queued, then ends
+            running = false;
+        }
         if (thread != null) {
             try {
                 thread.join(30_000);
