@@ -15,6 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param clientSecret      its secret (from the environment, never committed for Kubernetes)
  * @param audience          the {@code aud} value every bearer token must contain
  * @param clockSkew         tolerance when checking {@code exp} and {@code nbf}
+ * @param keysTimeout       longest wait to connect to the realm's key endpoint, and then for its
+ *                          answer; past it the token counts as unverifiable (401)
  */
 @ConfigurationProperties("aegis.gateway.oidc")
 public record OidcProperties(
@@ -23,7 +25,8 @@ public record OidcProperties(
         @DefaultValue("aegis-gateway") String clientId,
         String clientSecret,
         @DefaultValue("aegis-api") String audience,
-        @DefaultValue("30s") Duration clockSkew) {
+        @DefaultValue("30s") Duration clockSkew,
+        @DefaultValue("5s") Duration keysTimeout) {
 
     public String backchannel() {
         return backchannelIssuer == null || backchannelIssuer.isBlank() ? issuer : backchannelIssuer;

@@ -2,6 +2,7 @@ package dev.aegis.gateway.security;
 
 import java.util.List;
 
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
@@ -13,6 +14,10 @@ import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import io.netty.channel.ChannelOption;
+import reactor.netty.http.client.HttpClient;
 
 /**
  * The one place that says what a valid Aegis access token is: signed by the realm's key with RS256
@@ -25,8 +30,14 @@ final class TokenValidation {
     }
 
     static ReactiveJwtDecoder decoder(OidcProperties oidc) {
+        // Bounded: the decoder's default client waits for the keys without end, so a Keycloak that
+        // accepts the connection and never answers held every request carrying a new key id.
+        HttpClient keysClient = HttpClient.create()
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, oidc.keysTimeout().toMillis()))
+                .responseTimeout(oidc.keysTimeout());
         NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSetUri(oidc.endpoint("certs"))
                 .jwsAlgorithm(SignatureAlgorithm.RS256)
+                .webClient(WebClient.builder().clientConnector(new ReactorClientHttpConnector(keysClient)).build())
                 .build();
         decoder.setJwtValidator(validator(oidc));
         // Keys that cannot be fetched (Keycloak down, unknown kid) surface as a bare

@@ -17,7 +17,8 @@ class TokenValidationTest {
 
     private static final String ISSUER = "http://127.0.0.1:8180/realms/aegis";
     private final OAuth2TokenValidator<Jwt> validator = TokenValidation.validator(
-            new OidcProperties(ISSUER, null, "aegis-gateway", "s", "aegis-api", Duration.ofSeconds(30)));
+            new OidcProperties(ISSUER, null, "aegis-gateway", "s", "aegis-api", Duration.ofSeconds(30),
+                    Duration.ofSeconds(5)));
 
     private static Jwt token(Consumer<Jwt.Builder> changes) {
         Instant now = Instant.now();

@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.security.config.annotation.method.configuration.EnableReactiveMethodSecurity;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
@@ -22,6 +23,10 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import io.netty.channel.ChannelOption;
+import reactor.netty.http.client.HttpClient;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -50,7 +55,15 @@ public class ResourceServerAutoConfiguration {
         String jwkSetUri = configuredJwkSetUri.isBlank()
                 ? issuer.replaceAll("/+$", "") + "/protocol/openid-connect/certs"
                 : configuredJwkSetUri;
-        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSetUri(jwkSetUri).build();
+        // Bounded: the decoder's default client waits for the keys without end, so a Keycloak that
+        // accepts the connection and never answers held every request carrying a new key id.
+        int connectMillis = (int) Math.min(Integer.MAX_VALUE, properties.keysTimeout().toMillis());
+        HttpClient keysClient = HttpClient.create()
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectMillis)
+                .responseTimeout(properties.keysTimeout());
+        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSetUri(jwkSetUri)
+                .webClient(WebClient.builder().clientConnector(new ReactorClientHttpConnector(keysClient)).build())
+                .build();
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
                 JwtValidators.createDefaultWithIssuer(issuer),
                 new AudienceValidator(properties.audience())));
