@@ -32,8 +32,9 @@ final class TokenValidation {
     static ReactiveJwtDecoder decoder(OidcProperties oidc) {
         // Bounded: the decoder's default client waits for the keys without end, so a Keycloak that
         // accepts the connection and never answers held every request carrying a new key id.
+        int connectMillis = (int) Math.min(Integer.MAX_VALUE, oidc.keysTimeout().toMillis());
         HttpClient keysClient = HttpClient.create()
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, oidc.keysTimeout().toMillis()))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectMillis)
                 .responseTimeout(oidc.keysTimeout());
         NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSetUri(oidc.endpoint("certs"))
                 .jwsAlgorithm(SignatureAlgorithm.RS256)
