@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /** A server started as its own OS process: start, wait until healthy, stop (TERM then KILL). */
@@ -88,7 +89,7 @@ public abstract class ServerProcess {
     }
 
     /** The running process's id, for benchmarks that read its CPU time from {@code /proc}. */
-    public java.util.Optional<Long> pid() {
+    public Optional<Long> pid() {
         return process.pid();
     }
 
