@@ -24,6 +24,7 @@ import dev.aegis.model.RuntimeOptions;
 import dev.aegis.model.attack.AttackSpec;
 import dev.aegis.model.attack.Attacker;
 import dev.aegis.model.detect.FeatureSqueezingDetector;
+import dev.aegis.model.train.Architecture;
 import dev.aegis.model.train.Dataset;
 import dev.aegis.model.train.Fitter;
 import dev.aegis.model.train.TrainableNetwork;
@@ -31,9 +32,10 @@ import dev.aegis.model.train.TrainingConfig;
 
 /**
  * Forward pass (batch 1 and 32), FGSM, PGD-10 and the detector on one model: the one in
- * {@code -Daegis.bench.model=DIR}, or a compact CNN of Fashion-MNIST's shape (28x28x1, 10 classes)
- * trained for one epoch on random data (speed does not depend on the weights).
- * Threads: {@code -Daegis.bench.threads=2}.
+ * {@code -Daegis.bench.model=DIR}; or, with {@code -Daegis.bench.architecture=NAME} (an
+ * {@link Architecture}, e.g. {@code EFFICIENTNET_B0_FULL}), that network at 224x224x3, untrained;
+ * or a compact CNN of Fashion-MNIST's shape (28x28x1, 10 classes) trained for one epoch on random
+ * data (speed does not depend on the weights). Threads: {@code -Daegis.bench.threads=2}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -52,9 +54,19 @@ public class ModelBenchmarks {
     public void setUp() throws Exception {
         int threads = Integer.getInteger("aegis.bench.threads", 2);
         String dir = System.getProperty("aegis.bench.model");
+        String architecture = System.getProperty("aegis.bench.architecture");
         Path modelDir;
         if (dir != null) {
             modelDir = Path.of(dir);
+        } else if (architecture != null) {
+            tmp = Files.createTempDirectory("aegis-jmh");
+            modelDir = tmp.resolve("model");
+            ModelCard card = new ModelCard("bench", "1", List.of("Bike", "Car", "Ship"), new ModelCard.Input(224, 224, 3, 0, 1),
+                    null, Map.of(), null, Map.of(), null, Instant.now());
+            try (TrainableNetwork net = new TrainableNetwork(card, TrainingConfig.defaults()
+                    .withArchitecture(Architecture.valueOf(architecture)).withThreads(threads))) {
+                net.export(modelDir, card);
+            }
         } else {
             tmp = Files.createTempDirectory("aegis-jmh");
             modelDir = tmp.resolve("model");
