@@ -71,6 +71,9 @@ import reactor.core.publisher.Flux;
  *       servers on machines of their own (the Kubernetes layout) the bound is this CPU ratio. It
  *       is CPU accounting, not a throughput measured that way.</li>
  * </ul>
+ * The throughput phases (raw batched, raw at batch 1, pipeline batched, pipeline batch-1) run in
+ * {@code bench.rounds} (3) rounds, one after the other in each; the JSON line has the medians of
+ * the rounds, the ratio and the speedup taken within each round, and the per-round values.
  * Every timed phase, raw and pipeline, follows an untimed warm-up of the paths they time, so that
  * both measure a steady JVM, not one still compiling: rounds for at least
  * {@code bench.warm-up-seconds} (180 s), then until a round in which the JIT compiler threads
@@ -107,6 +110,12 @@ public final class PipelineBench {
     /** What the requests carry: {@code photos} (the demo data set as JPEG) or {@code noise} (PNG); see {@link #inputFiles}. */
     private static final String INPUTS = System.getProperty("bench.inputs", "photos");
 
+    /** Timed rounds of the throughput phases (raw batched and batch-1, pipeline batched and batch-1); the JSON line has their medians. */
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+
+    /** Images of each round's raw batch-1 phase. */
+    private static final int RAW_BATCH_ONE_IMAGES = 256;
+
     /** Idle time between the warm-up and the idle-stack phases. */
     private static final Duration SETTLE = Duration.ofSeconds(5);
 
@@ -119,6 +128,9 @@ public final class PipelineBench {
     public static void main(String[] args) throws Exception {
         int images = Integer.getInteger("bench.images", 1024);
         int sequential = Integer.getInteger("bench.sequential", 40);
+        if (ROUNDS < 1) {
+            throw new IllegalArgumentException("bench.rounds must be at least 1");
+        }
         List<String> springArgs = new ArrayList<>(Arrays.asList(args));
         springArgs.add("--server.port=0");
         springArgs.add("--spring.profiles.active=api,worker");
@@ -268,70 +280,50 @@ public final class PipelineBench {
         // the warm-up's tail (the history service's copies, offset commits) ends before the idle-stack phase
         Thread.sleep(SETTLE.toMillis());
 
-        // raw: the model's first call, then the batched in-process model, then single images
+        // Timed rounds, each running one after the other: the raw model batched and at batch 1,
+        // the pipeline with dynamic batching, the batch-size-1 pipeline. One pass of each can land
+        // on a busy moment of the machine (the raw model alone gave 82.6 to 105.3 img/s from run
+        // to run, and a batch-32 loop outside the bench 94 to 119 img/s in passes 12 s apart), so
+        // each ratio is taken within a round, its sides seconds apart, and the JSON line reports
+        // the rounds' medians.
         raw(model, detector, decoded.subList(0, Math.min(maxBatch, decoded.size())), maxBatch);
-        ProcessCpu rawCpu0 = ProcessCpu.snapshot();
-        long t0 = System.nanoTime();
-        raw(model, detector, decoded, maxBatch);
-        double rawPerSecond = count / seconds(t0);
-        ProcessCpu rawCpu1 = ProcessCpu.snapshot();
-        double rawCpuPerImage = rawCpu1.benchJvmPerImageSince(rawCpu0, count);
-        System.err.printf(Locale.ROOT, "[bench] raw, batched, this JVM's CPU ms per image by thread: %s%n",
-                rawCpu1.threadsPerImageSince(rawCpu0, count, 8));
+        io.micrometer.core.instrument.MeterRegistry meters = context.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+        List<ValidatedImage> batchedInputs = inputs.subList(count + sequential + 3, count + sequential + count + 3);
+        List<ValidatedImage> batchOneInputs = inputs.subList(count + sequential + count + 3, count + sequential + 2 * count + 3);
+        List<Round> rounds = new ArrayList<>();
+        for (int r = 1; r <= ROUNDS; r++) {
+            // the previous round's tail (the history service's copies, offset commits) would
+            // otherwise run beside the raw phase
+            Thread.sleep(SETTLE.toMillis());
+            Round timed = round(r, context, model, detector, decoded, maxBatch, batchedInputs, batchOneInputs, user);
+            rounds.add(timed);
+            System.err.printf(Locale.ROOT, "[bench] round %d: raw %.1f img/s, pipeline %.1f img/s (ratio %.3f),"
+                            + " batch-1 %.1f img/s (speedup %.2f; the raw model's %.1f img/s at batch 1, %.2f)%n", r,
+                    timed.raw(), timed.pipeline(), timed.pipeline() / timed.raw(), timed.batchOne(),
+                    timed.pipeline() / timed.batchOne(), timed.rawBatchOne(), timed.raw() / timed.rawBatchOne());
+        }
+        double rawPerSecond = median(rounds, Round::raw);
+        double pipelinePerSecond = median(rounds, Round::pipeline);
+        double batchOnePerSecond = median(rounds, Round::batchOne);
+        double ratio = median(rounds, r -> r.pipeline() / r.raw());
+        double speedup = median(rounds, r -> r.pipeline() / r.batchOne());
+        double rawCpuPerImage = median(rounds, Round::rawCpu);
+        double serviceCpuPerImage = median(rounds, Round::serviceCpu);
+        double serversCpuPerImage = median(rounds, Round::serversCpu);
+
+        double rawBatchOnePerSecond = median(rounds, Round::rawBatchOne);
+        double rawBatchingSpeedup = median(rounds, r -> r.raw() / r.rawBatchOne());
+
+        // the concurrent phases' tail ends before the idle-stack phases
+        Thread.sleep(SETTLE.toMillis());
+
+        // single images back to back: the raw side of p50_overhead_back_to_back_ms
         double[] rawSingle = new double[sequential];
-        long rawSingleStart = System.nanoTime();
         for (int i = 0; i < sequential; i++) {
             long s = System.nanoTime();
             raw(model, detector, List.of(decoded.get(i % decoded.size())), 1);
             rawSingle[i] = (System.nanoTime() - s) / 1e6;
         }
-        // what batching gains in the model itself on this machine: the ceiling of batching_speedup
-        double rawBatchOnePerSecond = sequential / seconds(rawSingleStart);
-
-        // pipeline under concurrent load, right after the warm-up's rounds of the same work:
-        // dynamic batching, then a batch-size-1 worker
-
-        io.micrometer.core.instrument.MeterRegistry meters = context.getBean(io.micrometer.core.instrument.MeterRegistry.class);
-        double[] batches0 = batchSizes(meters);
-        ProcessCpu cpu0 = ProcessCpu.snapshot();
-        var commands0 = context.getBean(MongoCommandCounter.class).snapshot();
-        double pipelinePerSecond = concurrent("batched", predictions, user, inputs.subList(count + sequential + 3,
-                count + sequential + count + 3));
-        ProcessCpu cpu1 = ProcessCpu.snapshot();
-        double serviceCpuPerImage = cpu1.benchJvmPerImageSince(cpu0, count);
-        double serversCpuPerImage = cpu1.othersPerImageSince(cpu0, count);
-        double[] batches1 = batchSizes(meters);
-        System.err.printf(Locale.ROOT, "[bench] batched: %.0f model calls, %.1f images per call%n",
-                batches1[0] - batches0[0], (batches1[1] - batches0[1]) / (batches1[0] - batches0[0]));
-        MongoCommandCounter commands = context.getBean(MongoCommandCounter.class);
-        System.err.printf(Locale.ROOT, "[bench] batched, MongoDB commands per image from this JVM: %s%n",
-                MongoCommandCounter.perImage(commands0, commands.snapshot(), count));
-        var commands1 = commands.snapshot();
-        System.err.printf(Locale.ROOT, "[bench] batched, CPU ms per image: %s; JIT compiling %d ms%n",
-                cpu1.perImageSince(cpu0, count), jit.getTotalCompilationTime() - cpu0.jitMillis());
-        System.err.printf(Locale.ROOT, "[bench] batched, this JVM's CPU ms per image by thread: %s%n",
-                cpu1.threadsPerImageSince(cpu0, count, 14));
-        System.err.printf(Locale.ROOT, "[bench] batched, servers' compiler and GC threads, CPU ms per image: %s%n",
-                cpu1.serversJitAndGcPerImageSince(cpu0, count));
-        // the batch-size-1 worker is the worker deployed with batch.max-size=1: one record per
-        // poll (its result acknowledged and its offset committed before the next), one image
-        // per model call; only the model call at batch 1 would keep the batched worker's polls
-        workerPollSize(listeners, 1);
-        batcher.maxSize(1);
-        double batchOnePerSecond = concurrent("batch-1", predictions, user, inputs.subList(count + sequential + count + 3,
-                count + sequential + 2 * count + 3));
-        ProcessCpu cpu2 = ProcessCpu.snapshot();
-        System.err.printf(Locale.ROOT, "[bench] batch-1, MongoDB commands per image from this JVM: %s%n",
-                MongoCommandCounter.perImage(commands1, commands.snapshot(), count));
-        System.err.printf(Locale.ROOT, "[bench] batch-1, CPU ms per image: %s; JIT compiling %d ms%n",
-                cpu2.perImageSince(cpu1, count), jit.getTotalCompilationTime() - cpu1.jitMillis());
-        System.err.printf(Locale.ROOT, "[bench] batch-1, servers' compiler and GC threads, CPU ms per image: %s%n",
-                cpu2.serversJitAndGcPerImageSince(cpu1, count));
-        batcher.maxSize(maxBatch);
-        workerPollSize(listeners, maxBatch);
-
-        // the concurrent phases' tail ends before the idle-stack phases
-        Thread.sleep(SETTLE.toMillis());
 
         // pipeline, idle stack, one request at a time
         double[] pipelineSingle = new double[sequential];
@@ -401,13 +393,94 @@ public final class PipelineBench {
                         + "\"raw_batch1_images_per_s\":%.1f,\"raw_batching_speedup\":%.2f,"
                         + "\"raw_cpu_ms_per_image\":%.2f,\"pipeline_service_cpu_ms_per_image\":%.2f,"
                         + "\"pipeline_servers_cpu_ms_per_image\":%.2f,\"service_cpu_ratio\":%.3f,"
+                        + "\"rounds\":%d,\"pipeline_to_raw_ratio_by_round\":%s,\"batching_speedup_by_round\":%s,"
                         + "\"warm_up_s\":%.0f,\"load_average_1m\":%.2f}%n",
                 model.card().name(), model.card().version(), INPUTS, count, maxBatch, rawPerSecond, pipelinePerSecond,
-                pipelinePerSecond / rawPerSecond, batchOnePerSecond, pipelinePerSecond / batchOnePerSecond,
+                ratio, batchOnePerSecond, speedup,
                 median(rawSingle), median(rawPaced), median(pacedSingle), overhead, backToBack, rawBatchOnePerSecond,
-                rawPerSecond / rawBatchOnePerSecond, rawCpuPerImage, serviceCpuPerImage, serversCpuPerImage,
-                rawCpuPerImage / serviceCpuPerImage, warmUpSeconds,
+                rawBatchingSpeedup, rawCpuPerImage, serviceCpuPerImage, serversCpuPerImage,
+                rawCpuPerImage / serviceCpuPerImage, rounds.size(),
+                jsonArray(rounds, r -> String.format(Locale.ROOT, "%.3f", r.pipeline() / r.raw())),
+                jsonArray(rounds, r -> String.format(Locale.ROOT, "%.2f", r.pipeline() / r.batchOne())), warmUpSeconds,
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+
+    /** One timed round's throughputs (img/s) and CPU ms per image (raw: this JVM; pipeline: this JVM, the other processes). */
+    private record Round(double raw, double rawBatchOne, double pipeline, double batchOne, double rawCpu, double serviceCpu,
+                         double serversCpu) {
+    }
+
+    /** Raw batched and at batch 1, then the pipeline with dynamic batching, then the batch-size-1 pipeline. */
+    private static Round round(int round, ConfigurableApplicationContext context, Model model, AdversarialDetector detector,
+                               List<BufferedImage> decoded, int maxBatch, List<ValidatedImage> batchedInputs,
+                               List<ValidatedImage> batchOneInputs, String user) throws InterruptedException {
+        PredictionService predictions = context.getBean(PredictionService.class);
+        DynamicBatcher batcher = context.getBean(DynamicBatcher.class);
+        KafkaListenerEndpointRegistry listeners = context.getBean(KafkaListenerEndpointRegistry.class);
+        io.micrometer.core.instrument.MeterRegistry meters = context.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+        MongoCommandCounter commands = context.getBean(MongoCommandCounter.class);
+        var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        String label = "round " + round + ", ";
+        int count = decoded.size();
+
+        ProcessCpu rawCpu0 = ProcessCpu.snapshot();
+        long t0 = System.nanoTime();
+        raw(model, detector, decoded, maxBatch);
+        double rawPerSecond = count / seconds(t0);
+        ProcessCpu rawCpu1 = ProcessCpu.snapshot();
+        System.err.printf(Locale.ROOT, "[bench] %sraw, batched, this JVM's CPU ms per image by thread: %s%n", label,
+                rawCpu1.threadsPerImageSince(rawCpu0, count, 8));
+        // what batching gains in the model itself, the same images one call each: the part of
+        // batching_speedup that does not come from the pipeline's per-request costs
+        List<BufferedImage> single = decoded.subList(0, Math.min(count, RAW_BATCH_ONE_IMAGES));
+        long t1 = System.nanoTime();
+        raw(model, detector, single, 1);
+        double rawBatchOnePerSecond = single.size() / seconds(t1);
+
+        double[] batches0 = batchSizes(meters);
+        ProcessCpu cpu0 = ProcessCpu.snapshot();
+        var commands0 = commands.snapshot();
+        double pipelinePerSecond = concurrent(label + "batched", predictions, user, batchedInputs);
+        ProcessCpu cpu1 = ProcessCpu.snapshot();
+        double[] batches1 = batchSizes(meters);
+        System.err.printf(Locale.ROOT, "[bench] %sbatched: %.0f model calls, %.1f images per call%n", label,
+                batches1[0] - batches0[0], (batches1[1] - batches0[1]) / (batches1[0] - batches0[0]));
+        System.err.printf(Locale.ROOT, "[bench] %sbatched, MongoDB commands per image from this JVM: %s%n", label,
+                MongoCommandCounter.perImage(commands0, commands.snapshot(), batchedInputs.size()));
+        var commands1 = commands.snapshot();
+        System.err.printf(Locale.ROOT, "[bench] %sbatched, CPU ms per image: %s; JIT compiling %d ms%n", label,
+                cpu1.perImageSince(cpu0, batchedInputs.size()), jit.getTotalCompilationTime() - cpu0.jitMillis());
+        System.err.printf(Locale.ROOT, "[bench] %sbatched, this JVM's CPU ms per image by thread: %s%n", label,
+                cpu1.threadsPerImageSince(cpu0, batchedInputs.size(), 14));
+        System.err.printf(Locale.ROOT, "[bench] %sbatched, servers' compiler and GC threads, CPU ms per image: %s%n", label,
+                cpu1.serversJitAndGcPerImageSince(cpu0, batchedInputs.size()));
+
+        // the batch-size-1 worker is the worker deployed with batch.max-size=1: one record per
+        // poll (its result acknowledged and its offset committed before the next), one image
+        // per model call; only the model call at batch 1 would keep the batched worker's polls
+        workerPollSize(listeners, 1);
+        batcher.maxSize(1);
+        ProcessCpu cpu2 = ProcessCpu.snapshot();
+        double batchOnePerSecond = concurrent(label + "batch-1", predictions, user, batchOneInputs);
+        ProcessCpu cpu3 = ProcessCpu.snapshot();
+        System.err.printf(Locale.ROOT, "[bench] %sbatch-1, MongoDB commands per image from this JVM: %s%n", label,
+                MongoCommandCounter.perImage(commands1, commands.snapshot(), batchOneInputs.size()));
+        System.err.printf(Locale.ROOT, "[bench] %sbatch-1, CPU ms per image: %s; JIT compiling %d ms%n", label,
+                cpu3.perImageSince(cpu2, batchOneInputs.size()), jit.getTotalCompilationTime() - cpu2.jitMillis());
+        System.err.printf(Locale.ROOT, "[bench] %sbatch-1, servers' compiler and GC threads, CPU ms per image: %s%n", label,
+                cpu3.serversJitAndGcPerImageSince(cpu2, batchOneInputs.size()));
+        batcher.maxSize(maxBatch);
+        workerPollSize(listeners, maxBatch);
+        return new Round(rawPerSecond, rawBatchOnePerSecond, pipelinePerSecond, batchOnePerSecond, rawCpu1.benchJvmPerImageSince(rawCpu0, count),
+                cpu1.benchJvmPerImageSince(cpu0, batchedInputs.size()), cpu1.othersPerImageSince(cpu0, batchedInputs.size()));
+    }
+
+    private static double median(List<Round> rounds, java.util.function.ToDoubleFunction<Round> value) {
+        return median(rounds.stream().mapToDouble(value).toArray());
+    }
+
+    private static String jsonArray(List<Round> rounds, java.util.function.Function<Round, String> value) {
+        return rounds.stream().map(value).collect(java.util.stream.Collectors.joining(",", "[", "]"));
     }
 
     /** Exports, registers and activates the heavy model; answers the version active before. */
