@@ -48,6 +48,36 @@ guard() {
 
 aegis() { "$ROOT/aegis" "$@"; }
 
+# The stack's state folder and ports; test and stop read them back, as start may re-pick a port.
+# To look at this stack by hand while it runs: set -a; . e2e/target/e2e-stack.env; set +a; ./aegis status
+write_env() {
+  env | grep -E '^AEGIS_(STATE|[A-Z_]+_PORT)=' | sort >"$TARGET/e2e-stack.env"
+}
+
+load_env() {
+  if [[ -f "$TARGET/e2e-stack.env" ]]; then
+    set -a
+    # shellcheck disable=SC1091
+    . "$TARGET/e2e-stack.env"
+    set +a
+  fi
+}
+
+# A port below the ephemeral range (as Maven's reservation), free now and none of this stack's.
+free_port() {
+  local p used
+  used=" $(env | grep -E '^AEGIS_[A-Z_]+_PORT=' | cut -d= -f2 | tr '\n' ' ')"
+  for _ in $(seq 1 200); do
+    p=$((20000 + RANDOM % 12000))
+    [[ "$used" == *" $p "* ]] && continue
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      echo "$p"
+      return 0
+    fi
+  done
+  return 1
+}
+
 WATCHDOG="$TARGET/e2e-watchdog.pid"
 
 # A Maven build killed before post-integration-test (kill -9, a CI timeout) never runs stop, and
@@ -93,18 +123,32 @@ cmd_start() {
   stop_stack
   rm -rf "$AEGIS_STATE" "$ARTIFACTS"
   mkdir -p "$AEGIS_STATE" "$ARTIFACTS"
-  # to look at this stack by hand while it runs: set -a; . e2e/target/e2e-stack.env; set +a; ./aegis status
-  env | grep -E '^AEGIS_(STATE|[A-Z_]+_PORT)=' | sort >"$TARGET/e2e-stack.env"
+  write_env
   say "starting the e2e stack: state $AEGIS_STATE, portal http://localhost:$AEGIS_GATEWAY_PORT," \
     "Keycloak http://127.0.0.1:$AEGIS_KEYCLOAK_PORT"
   start_watchdog
-  if ! aegis up; then
-    say "the e2e stack did not start; logs in $ARTIFACTS/stack-logs"
-    collect_logs
+  local attempt=1 taken port
+  while ! aegis up 2>&1 | tee "$TARGET/e2e-up.log"; do
+    # Maven reserved the ports minutes before (demo data, demo model training), below the
+    # ephemeral range, yet another process on the machine once bound one of them meanwhile (CI,
+    # 2026-11-28: the Kafka port). Another free port for that one, and a fresh start.
+    taken="$(grep -o 'port [0-9]* (AEGIS_[A-Z_]*_PORT) is already in use' "$TARGET/e2e-up.log" \
+      | grep -o 'AEGIS_[A-Z_]*_PORT' | head -1)"
+    if [[ -z "$taken" || $attempt -ge 3 ]] || ! port="$(free_port)"; then
+      say "the e2e stack did not start; logs in $ARTIFACTS/stack-logs"
+      collect_logs
+      stop_stack
+      stop_watchdog
+      return 1
+    fi
+    say "$taken ${!taken} was taken by another process after Maven reserved it: retrying with $port"
+    export "$taken=$port"
     stop_stack
-    stop_watchdog
-    return 1
-  fi
+    rm -rf "$AEGIS_STATE"
+    mkdir -p "$AEGIS_STATE"
+    write_env
+    attempt=$((attempt + 1))
+  done
   # a service without a jar is only a warning for ./aegis up; here it would fail later and obscurely
   local status
   status="$(aegis status)"
@@ -121,6 +165,7 @@ cmd_start() {
 
 cmd_test() {
   if skipped; then return 0; fi
+  load_env
   guard
   local base="http://localhost:$AEGIS_GATEWAY_PORT" t0=$SECONDS rc
   if [[ ! -d "$ROOT/web-ui/node_modules/playwright-core" ]]; then
@@ -137,6 +182,7 @@ cmd_test() {
 
 cmd_stop() {
   if skipped; then return 0; fi
+  load_env
   guard
   local t0=$SECONDS
   collect_logs
