@@ -57,7 +57,6 @@ write_env() {
 load_env() {
   if [[ -f "$TARGET/e2e-stack.env" ]]; then
     set -a
-    # shellcheck disable=SC1091
     . "$TARGET/e2e-stack.env"
     set +a
   fi

@@ -310,7 +310,6 @@ public final class PipelineBench {
         double rawCpuPerImage = median(rounds, Round::rawCpu);
         double serviceCpuPerImage = median(rounds, Round::serviceCpu);
         double serversCpuPerImage = median(rounds, Round::serversCpu);
-
         double rawBatchOnePerSecond = median(rounds, Round::rawBatchOne);
         double rawBatchingSpeedup = median(rounds, r -> r.raw() / r.rawBatchOne());
 
